@@ -1,0 +1,37 @@
+import knexFactory, { type Knex } from 'knex';
+import pg from 'pg';
+
+export type { Knex };
+
+// Counts and bigint ids come back as int8; every int8 we store (cents, counts) fits in a double.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
+
+/**
+ * The application's Knex instance. Every session runs in UTC so that raw text output and
+ * COPY render timestamps the same way whatever the server's default zone is.
+ */
+export function createKnex(connectionString: string, options: { poolMax?: number; applicationName?: string } = {}): Knex {
+  return knexFactory({
+    client: 'pg',
+    connection: { connectionString, application_name: options.applicationName ?? 'lead-export-gateway' },
+    pool: {
+      min: 0,
+      max: options.poolMax ?? 10,
+      afterCreate: (connection: pg.Client, done: (error: Error | null, connection: pg.Client) => void) => {
+        connection.query("SET TIME ZONE 'UTC'").then(() => done(null, connection), (error: Error) => done(error, connection));
+      },
+    },
+  });
+}
+
+/**
+ * Fails fast, with the reason, when the database cannot be reached. Agenda crashes the process
+ * on an unreachable database (stack notes A1), so this runs before Agenda is created.
+ */
+export async function assertDatabaseReachable(knex: Knex): Promise<void> {
+  try {
+    await knex.raw('SELECT 1');
+  } catch (error) {
+    throw new Error(`Cannot reach PostgreSQL: ${(error as Error).message}. Check DATABASE_URL.`, { cause: error });
+  }
+}

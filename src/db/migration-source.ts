@@ -1,0 +1,21 @@
+import type { Knex } from 'knex';
+import * as crmSchema from './migrations/20261127060000_crm_schema.js';
+import * as agendaJobs from './migrations/20261127060100_agenda_jobs.js';
+
+type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
+
+/**
+ * Migrations are listed here instead of being discovered on disk, so they load the same way
+ * under tsx, vitest and the knex CLI (which cannot import TypeScript files by itself).
+ * Add new migrations at the end, with a timestamped name.
+ */
+const migrations: Record<string, Migration> = {
+  '20261127060000_crm_schema': crmSchema,
+  '20261127060100_agenda_jobs': agendaJobs,
+};
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(migrations).sort(),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => migrations[name],
+};
