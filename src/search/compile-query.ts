@@ -1,0 +1,206 @@
+import type { Knex } from 'knex';
+import { conditionPredicate } from './compile-condition.js';
+import { fieldTextPredicate } from './compile-text.js';
+import { findRelation, objectTypeDef, type ObjectTypeDef, type Relation } from './field-catalog.js';
+import { SQL_TYPE_BY_VALUE_TYPE, type FieldDef } from './field-types.js';
+import { parseSearch, type ParseOptions, type SearchInput } from './parse-query.js';
+import type { ParsedSearch, QueryNode, SearchContext, SortKey, TextMatch } from './query-ast.js';
+import { group, joinSql, raw, sql, type Sql } from './sql-fragment.js';
+
+export type { SearchContext } from './query-ast.js';
+
+/** A predicate, or a constant once folding decided it. */
+type Predicate = Sql | boolean;
+
+/** One ORDER BY key: its SQL, direction and type (for keyset comparisons on the cursor). */
+export type OrderKey = { expr: Sql; direction: 'asc' | 'desc'; sqlType: string };
+
+/** The pieces of a compiled search; `selectionQuery` and the search service assemble them. */
+export type CompiledSearch = {
+  objectType: ObjectTypeDef;
+  /** Alias of the selected table: its table name, e.g. `leads`. */
+  alias: string;
+  /** Organization scope, type scope and the query, over `alias`. */
+  where: Sql;
+  /** The sort keys, without the id tiebreak (always `alias.id ASC`, added by the builders). */
+  order: readonly OrderKey[];
+  resultsLimit: number | null;
+};
+
+/**
+ * The ordered ids of the leads an export selects: `SELECT leads.id FROM leads WHERE … ORDER BY
+ * <sort> NULLS LAST, leads.id LIMIT <results_limit>`. Building it performs no I/O.
+ *
+ * A query that searches another type (e.g. contacts, as a contact smart view does) selects the
+ * leads that have at least one matching object; `sort` names lead fields either way.
+ *
+ * Throws `AppError` BAD_USER_INPUT with paths under `s_query`, `results_limit` and `sort`.
+ */
+export function compileLeadSelection(knex: Knex, input: SearchInput, ctx: SearchContext, options: Pick<ParseOptions, 'paths'> = {}): Knex.QueryBuilder {
+  const parsed = parseSearch(input, ctx, { ...options, defaultObjectType: 'lead', sortObjectType: 'lead' });
+  return selectionQuery(knex, compileParsedSearch(parsed, ctx, 'lead'));
+}
+
+/**
+ * Compiles a parsed search into SQL pieces over `selectType` (default: the type the query
+ * searches). Selecting leads for a query over another type wraps it as "leads having one".
+ */
+export function compileParsedSearch(parsed: ParsedSearch, ctx: SearchContext, selectType?: string): CompiledSearch {
+  const compiler = new QueryCompiler(ctx.organizationId);
+  const target = objectTypeDef(selectType ?? parsed.objectType.name)!;
+  const alias = target.table;
+  let query: Predicate;
+  if (target.name === parsed.objectType.name) {
+    query = compiler.node(parsed.query, { type: target, alias });
+  } else {
+    const relation = findRelation(target, parsed.objectType);
+    if (!relation) throw new Error(`no relation from ${target.name} to ${parsed.objectType.name}`);
+    query = compiler.related(relation, { type: target, alias }, parsed.query);
+  }
+  const where = joinSql(
+    [sql`${raw(`${alias}.organization_id`)} = ${ctx.organizationId}`, ...(target.scope ? [target.scope(alias)] : []), ...(query === true ? [] : [toSql(query)])],
+    ' AND ',
+  );
+  return { objectType: target, alias, where, order: parsed.sort.map((key) => orderKey(key, alias)), resultsLimit: parsed.resultsLimit };
+}
+
+/** `SELECT alias.id … ORDER BY … LIMIT results_limit` for a compiled search. */
+export function selectionQuery(knex: Knex, compiled: CompiledSearch): Knex.QueryBuilder {
+  const { alias } = compiled;
+  const builder = knex
+    .select(`${alias}.id`)
+    .from(`${compiled.objectType.table} as ${alias}`)
+    .whereRaw(compiled.where.text, [...compiled.where.bindings] as Knex.RawBinding[]);
+  for (const key of orderByClauses(compiled)) builder.orderByRaw(key.text, [...key.bindings] as Knex.RawBinding[]);
+  if (compiled.resultsLimit !== null) builder.limit(compiled.resultsLimit);
+  return builder;
+}
+
+/** ORDER BY clauses: each sort key with NULLS LAST (empty values go last either way), then id. */
+export function orderByClauses(compiled: CompiledSearch): Sql[] {
+  return [
+    ...compiled.order.map((key) => sql`${key.expr} ${raw(key.direction === 'asc' ? 'ASC' : 'DESC')} NULLS LAST`),
+    raw(`${compiled.alias}.id ASC`),
+  ];
+}
+
+function orderKey(key: SortKey, alias: string): OrderKey {
+  const value = key.field.expr(alias);
+  // Text sorts ignore case, as a person reading a list expects.
+  const expr = key.field.valueType === 'text' ? sql`lower(${value})` : value;
+  return { expr, direction: key.direction, sqlType: SQL_TYPE_BY_VALUE_TYPE[key.field.valueType] };
+}
+
+type Scope = { type: ObjectTypeDef; alias: string };
+
+class QueryCompiler {
+  private aliases = 0;
+
+  constructor(private readonly organizationId: string) {}
+
+  node(node: QueryNode, scope: Scope): Predicate {
+    switch (node.kind) {
+      case 'constant':
+        return node.value;
+      case 'and':
+      case 'or':
+        return negate(this.junction(node.kind, node.children, scope), node.negate);
+      case 'field_condition':
+        return negate(conditionPredicate(node.field, scope.alias, node.condition), node.negate);
+      case 'has_related':
+        return negate(this.related(node.relation, scope, node.query), node.negate);
+      case 'text':
+        return negate(this.textSearch(scope, node.match), node.negate);
+    }
+  }
+
+  private junction(kind: 'and' | 'or', children: readonly QueryNode[], scope: Scope): Predicate {
+    const identity = kind === 'and'; // the value that does not change the result
+    const parts: Sql[] = [];
+    for (const child of children) {
+      const compiled = this.node(child, scope);
+      if (typeof compiled === 'boolean') {
+        if (compiled !== identity) return compiled;
+      } else parts.push(compiled);
+    }
+    if (parts.length === 0) return identity;
+    return group(parts, kind === 'and' ? 'AND' : 'OR');
+  }
+
+  /**
+   * "Has a related object matching the query" as `outer IN (SELECT inner …)`: PostgreSQL turns
+   * it into a semi-join at the top level and into a hashed subplan under OR and NOT, where a
+   * correlated EXISTS would run once per row.
+   */
+  related(relation: Relation, scope: Scope, query: QueryNode): Predicate {
+    const alias = `h${++this.aliases}`;
+    const inner = this.node(query, { type: relation.to, alias });
+    if (inner === false) return false;
+    const conditions = [
+      sql`${raw(`${alias}.organization_id`)} = ${this.organizationId}`,
+      ...(relation.to.scope ? [relation.to.scope(alias)] : []),
+      sql`${relation.inner(alias)} IS NOT NULL`,
+      ...(inner === true ? [] : [inner]),
+    ];
+    return sql`${relation.outer(scope.alias)} IN (SELECT ${relation.inner(alias)} FROM ${raw(`${relation.to.table} AS ${alias}`)} WHERE ${joinSql(conditions, ' AND ')})`;
+  }
+
+  /**
+   * The field-less `text` query (the search box): the object's id, or its text fields and
+   * those of related objects (for a lead: name, contact names, emails, phones, notes).
+   * full_words and beginning_of_words accept each word in any of those fields; phrase and
+   * exact_value need the whole value in one field.
+   */
+  private textSearch(scope: Scope, match: TextMatch): Predicate {
+    const targets = scope.type.textTargets.map((target) => {
+      const type = target.via ? objectTypeDef(target.via)! : scope.type;
+      return { type, field: type.fields.get(target.field)! };
+    });
+    const anyTarget = (m: TextMatch): Predicate => {
+      const parts: Sql[] = [];
+      for (const { type, field } of targets) {
+        if (field.textKind === 'phone' && !/\d/.test(m.value)) continue;
+        if (type === scope.type) {
+          parts.push(fieldTextPredicate(field, scope.alias, m));
+        } else {
+          const relation = findRelation(scope.type, type)!;
+          const condition: QueryNode = { kind: 'field_condition', negate: false, field, condition: { type: 'text', match: m } };
+          parts.push(this.related(relation, scope, condition) as Sql);
+        }
+      }
+      return parts.length === 0 ? false : group(parts, 'OR');
+    };
+    const byWord = match.mode === 'full_words' || match.mode === 'beginning_of_words';
+    const content = byWord
+      ? this.all(match.words.map((word) => anyTarget({ mode: match.mode, value: word, words: [word] })))
+      : anyTarget(match);
+    const byId = scope.type.hasId ? sql`${raw(`${scope.alias}.id`)} = ${match.value.trim()}` : undefined;
+    if (!byId) return content;
+    if (content === false) return byId;
+    if (content === true) return true;
+    return group([byId, content], 'OR');
+  }
+
+  private all(parts: Predicate[]): Predicate {
+    if (parts.includes(false)) return false;
+    const sqlParts = parts.filter((p): p is Sql => p !== true);
+    if (sqlParts.length === 0) return true;
+    return group(sqlParts, 'AND');
+  }
+}
+
+/**
+ * Negation must exclude exactly what the query matches, so a NULL ("unknown": an empty field)
+ * counts as "does not match" before it is inverted.
+ */
+function negate(predicate: Predicate, negated: boolean): Predicate {
+  if (!negated) return predicate;
+  if (typeof predicate === 'boolean') return !predicate;
+  return sql`NOT coalesce(${predicate}, false)`;
+}
+
+function toSql(predicate: Predicate): Sql {
+  return typeof predicate === 'boolean' ? raw(String(predicate)) : predicate;
+}
+
+export type { FieldDef };
