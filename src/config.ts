@@ -20,7 +20,26 @@ const schema = z.object({
   SMTP_URL: optionalString.pipe(z.url().optional()),
   MAIL_FROM: z.string().default('Lead Export Gateway <exports@localhost>'),
   DB_POOL_MAX: z.coerce.number().int().min(2).default(10),
+  SIGNING_SECRET: optionalString,
+  EXPORTS_DIR: optionalString,
+  EXPORT_RETENTION: z.string().default('7d'),
+  DOWNLOAD_LINK_TTL: z.string().default('10m'),
+  EXPORT_CONCURRENCY_PER_ORG: z.coerce.number().int().min(1).default(2),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).default(4),
+  EXPORT_LOCK_LIFETIME: z.string().default('30s'),
+  JOB_POLL_INTERVAL: z.string().default('5s'),
+  EXPORT_GZIP_LEVEL: z.coerce.number().int().min(1).max(9).default(6),
+  RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).default(20),
 });
+
+/** "90s", "15m", "12h", "7d", or a plain number of seconds. */
+function parseDuration(name: string, text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(text);
+  if (!match) throw new ConfigError(`Invalid configuration: ${name}: "${text}" is not a duration like 90s, 15m, 12h or 7d`);
+  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+  const unitMs = units[match[2] ?? 's']!;
+  return Math.round(Number(match[1]) * unitMs);
+}
 
 export type Config = Readonly<{
   port: number;
@@ -38,6 +57,19 @@ export type Config = Readonly<{
   smtpUrl: string | undefined;
   mailFrom: string;
   dbPoolMax: number;
+  /** Signs download links; when unset, a secret is generated once and shared through the database. */
+  signingSecret: string | undefined;
+  exportsDir: string;
+  exportRetentionMs: number;
+  /** Lifetime of the download URLs in API responses (minted fresh on every read). */
+  downloadLinkTtlMs: number;
+  exportConcurrencyPerOrg: number;
+  workerConcurrency: number;
+  /** A worker that stops touching a running export for this long loses it to another worker. */
+  exportLockLifetimeMs: number;
+  jobPollIntervalMs: number;
+  exportGzipLevel: number;
+  rateLimitPerSecond: number;
 }>;
 
 /** Thrown when the environment does not describe a runnable gateway; says which variable to fix. */
@@ -56,11 +88,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`Invalid configuration: ${problems}`);
   }
   const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
-    dataDir: path.resolve(e.DATA_DIR),
+    dataDir,
     databaseUrl: e.DATABASE_URL,
     embeddedPgPort: e.EMBEDDED_PG_PORT,
     logLevel: e.LOG_LEVEL,
@@ -70,5 +103,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     dbPoolMax: e.DB_POOL_MAX,
+    signingSecret: e.SIGNING_SECRET,
+    exportsDir: path.resolve(e.EXPORTS_DIR ?? path.join(dataDir, 'exports')),
+    exportRetentionMs: parseDuration('EXPORT_RETENTION', e.EXPORT_RETENTION),
+    downloadLinkTtlMs: parseDuration('DOWNLOAD_LINK_TTL', e.DOWNLOAD_LINK_TTL),
+    exportConcurrencyPerOrg: e.EXPORT_CONCURRENCY_PER_ORG,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    exportLockLifetimeMs: parseDuration('EXPORT_LOCK_LIFETIME', e.EXPORT_LOCK_LIFETIME),
+    jobPollIntervalMs: parseDuration('JOB_POLL_INTERVAL', e.JOB_POLL_INTERVAL),
+    exportGzipLevel: e.EXPORT_GZIP_LEVEL,
+    rateLimitPerSecond: e.RATE_LIMIT_PER_SECOND,
   });
 }

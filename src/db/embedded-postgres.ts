@@ -12,7 +12,9 @@ for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
 export type EmbeddedDatabase = {
   /** Connection string of the application database on the embedded server. */
   url: string;
-  /** Stops the server (fast shutdown); safe to call twice. */
+  /** Pid of the gateway process that started the server, when this process only attached to it. */
+  attachedTo?: number;
+  /** Stops the server (fast shutdown) if this process started it; safe to call twice. */
   stop(): Promise<void>;
 };
 
@@ -31,7 +33,8 @@ const DATABASE_USER = 'postgres';
  *
  * - Works as root: the server runs as the OS user `postgres`, which owns the cluster directory.
  * - A server orphaned by a crashed gateway (SIGKILL leaves postgres running) is stopped first.
- * - A second gateway on the same `dataDir` is refused instead of sharing the cluster.
+ * - When another live process of ours already runs the server (`npm start` while `npm run seed`,
+ *   or `npm run api` beside `npm run worker`), this one attaches to it as a client instead.
  *
  * Throws with a message that names the directory and what to do when the cluster cannot start.
  */
@@ -41,17 +44,14 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
   const ownerFile = path.join(dataDir, 'postgres.owner.pid');
   fs.mkdirSync(dataDir, { recursive: true });
 
+  const password = readOrCreateSecret(path.join(dataDir, 'postgres.password'));
   const owner = readPid(ownerFile);
   if (owner !== undefined && owner !== process.pid && isAlive(owner)) {
-    throw new Error(
-      `Another gateway (pid ${owner}) is using the embedded PostgreSQL in ${dataDir}. ` +
-        'Stop it, or give this one another DATA_DIR.',
-    );
+    return attach(clusterDir, password, options.database, owner);
   }
   fs.writeFileSync(ownerFile, `${process.pid}\n`);
   await stopOrphanedServer(clusterDir);
 
-  const password = readOrCreateSecret(path.join(dataDir, 'postgres.password'));
   const log: string[] = [];
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
@@ -96,9 +96,40 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
   // Last resort for an unexpected exit: stop() sends SIGINT synchronously.
   process.once('exit', () => void stop());
 
-  const url = `postgres://${DATABASE_USER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/${options.database}`;
+  const url = connectionUrl(password, options.port, options.database);
   await ensureDatabase(url, options.database);
   return { url, stop };
+}
+
+function connectionUrl(password: string, port: number, database: string): string {
+  return `postgres://${DATABASE_USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+}
+
+/** Connects to the server another live process started; that process keeps owning it. */
+async function attach(clusterDir: string, password: string, database: string, owner: number): Promise<EmbeddedDatabase> {
+  // postmaster.pid: line 1 pid, line 4 port (PostgreSQL's documented layout).
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const lines = readLines(path.join(clusterDir, 'postmaster.pid'));
+    const port = Number.parseInt(lines[3] ?? '', 10);
+    if (lines[7]?.trim() === 'ready' && Number.isInteger(port)) {
+      const url = connectionUrl(password, port, database);
+      await ensureDatabase(url, database);
+      return { url, attachedTo: owner, stop: async () => {} };
+    }
+    if (Date.now() > deadline || !isAlive(owner)) {
+      throw new Error(`The gateway with pid ${owner} owns ${clusterDir} but its PostgreSQL is not running. Stop that process and retry.`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function readLines(file: string): string[] {
+  try {
+    return fs.readFileSync(file, 'utf8').split('\n');
+  } catch {
+    return [];
+  }
 }
 
 async function ensureDatabase(url: string, database: string): Promise<void> {
@@ -129,12 +160,8 @@ async function stopOrphanedServer(clusterDir: string): Promise<void> {
 }
 
 function readPid(file: string): number | undefined {
-  try {
-    const pid = Number.parseInt(fs.readFileSync(file, 'utf8').split('\n')[0], 10);
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
+  const pid = Number.parseInt(readLines(file)[0] ?? '', 10);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
 /** `kill(pid, 0)` also succeeds for zombies, which linger in some containers: check /proc too. */

@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
 import * as crmSchema from './migrations/20261127060000_crm_schema.js';
 import * as agendaJobs from './migrations/20261127060100_agenda_jobs.js';
+import * as exportsTable from './migrations/20261127061000_exports.js';
+import * as searchIndexes from './migrations/20261127070000_search_indexes.js';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -12,6 +14,8 @@ type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void
 const migrations: Record<string, Migration> = {
   '20261127060000_crm_schema': crmSchema,
   '20261127060100_agenda_jobs': agendaJobs,
+  '20261127061000_exports': exportsTable,
+  '20261127070000_search_indexes': searchIndexes,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,0 +1,149 @@
+import type { Knex } from '../db/knex.js';
+import { isAppError } from '../errors/app-error.js';
+import type { Logger } from '../logger.js';
+import type { ExportStorage } from '../storage/export-storage.js';
+import { claimRun, failRun, finishRun, recordProgress, type RunProgress } from './export-repository.js';
+import type { ExportRecord } from './export-record.js';
+import { compileExportSelection } from './export-selection.js';
+import type { ExportParams } from './export-params.js';
+import { writeExportFile } from './write-export-file.js';
+
+export type RunExportDeps = {
+  knex: Knex;
+  storage: ExportStorage;
+  logger: Logger;
+  retentionMs: number;
+  gzipLevel: number;
+  /** Called after the run reached a final state (done or error), e.g. to send the email. */
+  afterFinish?: (exportId: string) => Promise<void>;
+};
+
+export type RunHooks = {
+  /** Keeps the job's lock alive; throws when the queue has given the job to someone else. */
+  touch(percent: number): Promise<void>;
+  /** Aborted when the worker shuts down. */
+  signal?: AbortSignal;
+};
+
+/** How often progress is written (and the lock touched) while an export runs. */
+const PROGRESS_INTERVAL_MS = 500;
+
+/**
+ * Runs one export from start to a final state. Idempotent: a retry (after a crash or a lost
+ * lock) claims a new attempt and starts over; the file is written under a temporary name and
+ * published only when complete, and only the current attempt may mark the export done.
+ *
+ * Never throws for a failure of the export itself: that ends as status `error` with a message a
+ * user can act on. It throws only when the database is unreachable to record the outcome.
+ */
+export async function runExport(deps: RunExportDeps, exportId: string, hooks: RunHooks): Promise<void> {
+  const record = await claimRun(deps.knex, exportId);
+  if (!record) {
+    await deps.afterFinish?.(exportId); // a previous run finished; make sure its follow-up happened
+    return;
+  }
+  const log = deps.logger.child({ exportId, attempt: record.attempt });
+  log.info({ type: record.type, format: record.format }, 'export started');
+  const started = Date.now();
+
+  const stop = new AbortController();
+  const onShutdown = () => stop.abort(new Error('the worker is shutting down'));
+  hooks.signal?.addEventListener('abort', onShutdown, { once: true });
+  let superseded = false;
+  let lastWrite = 0;
+  let latest: RunProgress = { nDocs: 0, nDocsProcessed: 0, bytesWritten: 0 };
+  let writing: Promise<void> = Promise.resolve();
+  const onProgress = (progress: RunProgress) => {
+    latest = progress;
+    const now = Date.now();
+    if (now - lastWrite < PROGRESS_INTERVAL_MS) return;
+    lastWrite = now;
+    // One write at a time; a slow database must not pile up updates.
+    writing = writing.then(async () => {
+      const stillOurs = await recordProgress(deps.knex, exportId, record.attempt, latest);
+      const percent = latest.nDocs > 0 ? Math.floor((100 * latest.nDocsProcessed) / latest.nDocs) : 0;
+      if (stillOurs) await hooks.touch(percent);
+      else {
+        superseded = true;
+        stop.abort(new Error('the export was canceled or taken over by another run'));
+      }
+    }).catch((error: unknown) => {
+      superseded = true;
+      stop.abort(error);
+    });
+  };
+
+  const key = `${record.organization_id}/${record.id}.${record.attempt}.${record.format}.gz`;
+  const pending = await deps.storage.create(key);
+  const connection = await deps.knex.client.acquireConnection();
+  try {
+    const result = await writeExportFile({
+      connection,
+      organizationId: record.organization_id,
+      params: exportParamsOf(record),
+      leadSelection: await compileExportSelection(deps.knex, record),
+      sink: pending.stream,
+      signal: stop.signal,
+      onProgress,
+      gzipLevel: deps.gzipLevel,
+    });
+    await writing;
+    const file = await pending.publish();
+    const expiresAt = new Date(Date.now() + deps.retentionMs);
+    if (!(await finishRun(deps.knex, exportId, record.attempt, { ...result, fileKey: file.key, fileSize: file.size, expiresAt }))) {
+      await deps.storage.delete(file.key); // canceled or superseded while we wrote the last bytes
+      log.info('export finished but was canceled meanwhile; file removed');
+      return;
+    }
+    log.info({ ms: Date.now() - started, rows: result.nDocsProcessed, bytes: file.size }, 'export done');
+  } catch (error) {
+    await pending.discard();
+    if (superseded) {
+      log.info({ reason: String(stop.signal.reason) }, 'export run stopped');
+      return;
+    }
+    if (hooks.signal?.aborted) throw error; // shutting down: leave it to the retry after the lock expires
+    const message = userMessage(error);
+    log.error({ err: error }, 'export failed');
+    await failRun(deps.knex, exportId, record.attempt, message);
+  } finally {
+    hooks.signal?.removeEventListener('abort', onShutdown);
+    await deps.knex.client.releaseConnection(connection);
+  }
+  await deps.afterFinish?.(exportId);
+}
+
+/** The request parameters as the export record stored them. */
+function exportParamsOf(record: ExportRecord): ExportParams {
+  if (record.type === 'opps') throw new Error('opportunity exports are not run by runExport');
+  return {
+    format: record.format,
+    type: record.type,
+    date_format: record.date_format,
+    fields: record.fields as ExportParams['fields'],
+    include_activities: record.include_activities,
+    include_smart_fields: record.include_smart_fields,
+    include_addresses: record.include_addresses,
+    include_custom_objects: record.include_custom_objects,
+    send_done_email: record.send_done_email,
+    s_query: record.s_query as ExportParams['s_query'],
+    results_limit: record.results_limit,
+    sort: record.sort,
+    query: record.query,
+  };
+}
+
+/** What to tell the user: AppErrors are written for them; other failures get a cause they can act on. */
+function userMessage(error: unknown): string {
+  if (isAppError(error)) return error.message;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC') return 'The export file could not be written: the server is out of disk space. Try again later or export fewer leads.';
+  if (code === 'EACCES' || code === 'EROFS') return 'The export file could not be written: the export storage is not writable. Contact your administrator.';
+  if (code === '57014') return 'The export query took too long and was canceled. Narrow the query (s_query or results_limit) and try again.';
+  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
+    return `The export query failed in the database (${(error as Error).message}). Check the query, or try again later.`;
+  }
+  return `The export failed: ${(error as Error).message ?? String(error)}. Try again; if it keeps failing, give the export id to your administrator.`;
+}
+
+export type { ExportRecord };
