@@ -1,10 +1,21 @@
+import path from 'node:path';
 import type { Config } from './config.js';
 import { openDatabase } from './db/database.js';
+import { sharedSecret } from './db/settings.js';
 import { ensureDemoOrganization } from './demo/demo-organization.js';
+import { createDownloadLinkSigner } from './exports/download-links.js';
+import { sendExportEmail } from './exports/export-email.js';
+import { createExportService } from './exports/export-service.js';
 import { buildGatewaySchema } from './graphql/schema.js';
+import { downloadRoutes } from './http/download.routes.js';
+import { exportRoutes } from './http/export.routes.js';
+import { restApi } from './http/rest-api.js';
 import { startHttpServer, type RunningHttpServer } from './http/server.js';
-import { startJobQueue, type JobQueue } from './jobs/agenda.js';
+import { startJobQueue, type JobDefinition } from './jobs/agenda.js';
+import { exportEnqueuer, exportJob } from './jobs/export.job.js';
 import type { Logger } from './logger.js';
+import { createMailer } from './mail/mailer.js';
+import { LocalDiskStorage } from './storage/local-disk-storage.js';
 
 /** `all` runs API and worker in one process; `api` and `worker` run them apart. */
 export type Role = 'all' | 'api' | 'worker';
@@ -31,22 +42,65 @@ export async function startGateway(config: Config, logger: Logger, role: Role): 
   try {
     const db = await openDatabase(config, logger);
     stack.push(() => db.close());
+    const { knex } = db;
 
-    const demo = await ensureDemoOrganization(db.knex, {
+    const demo = await ensureDemoOrganization(knex, {
       dataDir: config.dataDir,
       leads: config.demoLeads,
       seed: config.demoSeed,
       logger,
     });
 
-    const queue: JobQueue = await startJobQueue({ databaseUrl: db.url, logger, jobs: role === 'api' ? [] : [] });
+    // Links must be verifiable by every process: the secret comes from the config or the database.
+    let publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
+    const signer = createDownloadLinkSigner(config.signingSecret ?? (await sharedSecret(knex, 'download_link_secret')), () => publicUrl);
+    const storage = new LocalDiskStorage(config.exportsDir);
+    const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: path.join(config.dataDir, 'outbox'), logger });
+    stack.push(async () => mailer.close());
+
+    const jobs: JobDefinition[] = [];
+    if (role !== 'api') {
+      const runDeps = {
+        knex,
+        storage,
+        logger,
+        retentionMs: config.exportRetentionMs,
+        gzipLevel: config.exportGzipLevel,
+        afterFinish: (exportId: string) => sendExportEmail({ knex, mailer, signer, logger }, exportId),
+      };
+      jobs.push(exportJob(runDeps, { lockLifetimeMs: config.exportLockLifetimeMs, concurrency: config.workerConcurrency }));
+    }
+    const queue = await startJobQueue({
+      databaseUrl: db.url,
+      logger,
+      jobs,
+      processEvery: config.jobPollIntervalMs,
+      maxConcurrency: config.workerConcurrency,
+    });
     stack.push(() => queue.stop());
 
     let http: RunningHttpServer | undefined;
     if (role !== 'worker') {
+      const exports = createExportService({
+        knex,
+        signer,
+        enqueue: exportEnqueuer(queue.agenda),
+        linkTtlSeconds: config.downloadLinkTtlMs / 1000,
+      });
       const schema = await buildGatewaySchema();
-      http = await startHttpServer({ schema, services: { knex: db.knex }, logger, port: config.port, host: config.host });
+      http = await startHttpServer({
+        schema,
+        services: { knex },
+        logger,
+        port: config.port,
+        host: config.host,
+        routers: [
+          downloadRoutes({ knex, storage, signer }),
+          restApi({ knex, requestsPerSecond: config.rateLimitPerSecond, routers: [exportRoutes(exports)] }),
+        ],
+      });
       stack.push(() => http!.close());
+      if (!config.publicUrl) publicUrl = http.url;
     }
 
     let stopping: Promise<void> | undefined;

@@ -11,13 +11,14 @@ export type DownloadLinkSigner = {
   verify(exportId: string, expires: unknown, signature: unknown, now?: Date): boolean;
 };
 
-export function createDownloadLinkSigner(secret: string, baseUrl: string): DownloadLinkSigner {
+/** `baseUrl` is read at signing time: the HTTP port may only be known once the server listens. */
+export function createDownloadLinkSigner(secret: string, baseUrl: () => string): DownloadLinkSigner {
   const mac = (exportId: string, expires: number) =>
     createHmac('sha256', secret).update(`download:${exportId}:${expires}`).digest('base64url');
   return {
     sign(exportId, ttlSeconds, now = new Date()) {
       const expires = Math.floor(now.getTime() / 1000) + Math.max(1, Math.floor(ttlSeconds));
-      return `${baseUrl}/api/v1/export/${encodeURIComponent(exportId)}/download/?expires=${expires}&signature=${mac(exportId, expires)}`;
+      return `${baseUrl()}/api/v1/export/${encodeURIComponent(exportId)}/download/?expires=${expires}&signature=${mac(exportId, expires)}`;
     },
     verify(exportId, expires, signature, now = new Date()) {
       if (typeof expires !== 'string' || typeof signature !== 'string' || !/^\d{1,12}$/.test(expires)) return false;

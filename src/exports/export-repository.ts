@@ -85,20 +85,21 @@ export async function claimRun(knex: Knex, id: string): Promise<ExportRecord | u
 export type RunProgress = { nDocs: number; nDocsProcessed: number; bytesWritten: number };
 
 /**
- * Records progress of a run. Returns false when the run must stop: the export was canceled or
- * another run took it over.
+ * Records progress of a run (`undefined` before the number of rows is known: then it only
+ * checks in). Returns false when the run must stop: the export was canceled or another run took
+ * it over.
  */
-export async function recordProgress(knex: Knex, id: string, attempt: number, progress: RunProgress): Promise<boolean> {
+export async function recordProgress(knex: Knex, id: string, attempt: number, progress: RunProgress | undefined): Promise<boolean> {
+  const counts = progress && {
+    status: 'in_progress',
+    n_docs: progress.nDocs,
+    n_docs_processed: progress.nDocsProcessed,
+    bytes_written: progress.bytesWritten,
+  };
   const updated = await knex('exports')
     .where({ id, attempt })
     .whereIn('status', ['started', 'in_progress'])
-    .update({
-      status: 'in_progress',
-      n_docs: progress.nDocs,
-      n_docs_processed: progress.nDocsProcessed,
-      bytes_written: progress.bytesWritten,
-      date_updated: knex.fn.now(),
-    });
+    .update({ ...counts, date_updated: knex.fn.now() });
   return updated === 1;
 }
 

@@ -10,11 +10,14 @@ import type { ExportRecord } from './export-record.js';
  *
  * Throws AppError BAD_USER_INPUT (paths under `s_query`, `results_limit`, `sort`) for a query the
  * compiler rejects; export creation calls it to refuse such requests up front.
+ *
+ * Returns SQL text, not a query builder: a Knex builder is thenable, and resolving an async
+ * function with it would run the query.
  */
 export async function compileExportSelection(
   knex: Knex,
   record: Pick<ExportRecord, 'organization_id' | 'created_by' | 'tz_offset_minutes' | 'date_created' | 's_query' | 'results_limit' | 'sort'>,
-): Promise<Knex.QueryBuilder> {
+): Promise<{ sql: string; bindings: readonly unknown[] }> {
   const context = await loadSearchContext(
     knex,
     {
@@ -25,9 +28,10 @@ export async function compileExportSelection(
     },
     record.s_query,
   );
-  return compileLeadSelection(
+  const builder = compileLeadSelection(
     knex,
     { sQuery: record.s_query ?? undefined, resultsLimit: record.results_limit ?? undefined, sort: record.sort },
     context,
   );
+  return builder.toSQL().toNative();
 }

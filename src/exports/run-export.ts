@@ -1,7 +1,7 @@
 import type { Knex } from '../db/knex.js';
 import { isAppError } from '../errors/app-error.js';
 import type { Logger } from '../logger.js';
-import type { ExportStorage } from '../storage/export-storage.js';
+import type { ExportStorage, PendingObject } from '../storage/export-storage.js';
 import { claimRun, failRun, finishRun, recordProgress, type RunProgress } from './export-repository.js';
 import type { ExportRecord } from './export-record.js';
 import { compileExportSelection } from './export-selection.js';
@@ -27,6 +27,8 @@ export type RunHooks = {
 
 /** How often progress is written (and the lock touched) while an export runs. */
 const PROGRESS_INTERVAL_MS = 500;
+/** Progress is written at least this often, even while one statement runs long. */
+const HEARTBEAT_MS = 1000;
 
 /**
  * Runs one export from start to a final state. Idempotent: a retry (after a crash or a lost
@@ -49,34 +51,17 @@ export async function runExport(deps: RunExportDeps, exportId: string, hooks: Ru
   const stop = new AbortController();
   const onShutdown = () => stop.abort(new Error('the worker is shutting down'));
   hooks.signal?.addEventListener('abort', onShutdown, { once: true });
-  let superseded = false;
-  let lastWrite = 0;
-  let latest: RunProgress = { nDocs: 0, nDocsProcessed: 0, bytesWritten: 0 };
-  let writing: Promise<void> = Promise.resolve();
-  const onProgress = (progress: RunProgress) => {
-    latest = progress;
-    const now = Date.now();
-    if (now - lastWrite < PROGRESS_INTERVAL_MS) return;
-    lastWrite = now;
-    // One write at a time; a slow database must not pile up updates.
-    writing = writing.then(async () => {
-      const stillOurs = await recordProgress(deps.knex, exportId, record.attempt, latest);
-      const percent = latest.nDocs > 0 ? Math.floor((100 * latest.nDocsProcessed) / latest.nDocs) : 0;
-      if (stillOurs) await hooks.touch(percent);
-      else {
-        superseded = true;
-        stop.abort(new Error('the export was canceled or taken over by another run'));
-      }
-    }).catch((error: unknown) => {
-      superseded = true;
-      stop.abort(error);
-    });
-  };
+  const progress = progressReporter(async (latest) => {
+    if (!(await recordProgress(deps.knex, exportId, record.attempt, latest))) {
+      throw new Error('the export was canceled or taken over by another run');
+    }
+    await hooks.touch(percentOf(latest));
+  }, stop);
 
-  const key = `${record.organization_id}/${record.id}.${record.attempt}.${record.format}.gz`;
-  const pending = await deps.storage.create(key);
+  let pending: PendingObject | undefined;
   const connection = await deps.knex.client.acquireConnection();
   try {
+    pending = await deps.storage.create(`${record.organization_id}/${record.id}.${record.attempt}.${record.format}.gz`);
     const result = await writeExportFile({
       connection,
       organizationId: record.organization_id,
@@ -84,10 +69,10 @@ export async function runExport(deps: RunExportDeps, exportId: string, hooks: Ru
       leadSelection: await compileExportSelection(deps.knex, record),
       sink: pending.stream,
       signal: stop.signal,
-      onProgress,
+      onProgress: progress.update,
       gzipLevel: deps.gzipLevel,
     });
-    await writing;
+    await progress.stop();
     const file = await pending.publish();
     const expiresAt = new Date(Date.now() + deps.retentionMs);
     if (!(await finishRun(deps.knex, exportId, record.attempt, { ...result, fileKey: file.key, fileSize: file.size, expiresAt }))) {
@@ -97,20 +82,57 @@ export async function runExport(deps: RunExportDeps, exportId: string, hooks: Ru
     }
     log.info({ ms: Date.now() - started, rows: result.nDocsProcessed, bytes: file.size }, 'export done');
   } catch (error) {
-    await pending.discard();
-    if (superseded) {
-      log.info({ reason: String(stop.signal.reason) }, 'export run stopped');
+    await progress.stop().catch(() => undefined);
+    await pending?.discard();
+    if (progress.failure) {
+      log.info({ reason: String(progress.failure) }, 'export run stopped');
       return;
     }
-    if (hooks.signal?.aborted) throw error; // shutting down: leave it to the retry after the lock expires
-    const message = userMessage(error);
+    if (hooks.signal?.aborted) throw error; // shutting down: the job runs again once its lock expires
     log.error({ err: error }, 'export failed');
-    await failRun(deps.knex, exportId, record.attempt, message);
+    await failRun(deps.knex, exportId, record.attempt, userMessage(error));
   } finally {
     hooks.signal?.removeEventListener('abort', onShutdown);
     await deps.knex.client.releaseConnection(connection);
   }
   await deps.afterFinish?.(exportId);
+}
+
+/**
+ * Writes progress at most every PROGRESS_INTERVAL_MS when it changes, and at least once a second
+ * in any case: that also keeps the job's lock alive through a slow statement and notices a
+ * cancel within a second. A failed write (canceled, superseded, lock lost) aborts the run.
+ */
+function progressReporter(write: (latest: RunProgress | undefined) => Promise<void>, abort: AbortController) {
+  let latest: RunProgress | undefined;
+  let lastWrite = 0;
+  let chain: Promise<void> = Promise.resolve();
+  const reporter = {
+    failure: undefined as unknown,
+    update(next: RunProgress) {
+      latest = next;
+      if (Date.now() - lastWrite >= PROGRESS_INTERVAL_MS) flush();
+    },
+    async stop() {
+      clearInterval(timer);
+      await chain;
+    },
+  };
+  // One write at a time: a slow database must not pile updates up.
+  const flush = () => {
+    lastWrite = Date.now();
+    const snapshot = latest;
+    chain = chain.then(() => write(snapshot)).catch((error: unknown) => {
+      reporter.failure ??= error;
+      abort.abort(error);
+    });
+  };
+  const timer = setInterval(flush, HEARTBEAT_MS);
+  return reporter;
+}
+
+function percentOf(progress: RunProgress | undefined): number {
+  return progress && progress.nDocs > 0 ? Math.floor((100 * progress.nDocsProcessed) / progress.nDocs) : 0;
 }
 
 /** The request parameters as the export record stored them. */
@@ -138,7 +160,7 @@ function userMessage(error: unknown): string {
   if (isAppError(error)) return error.message;
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOSPC') return 'The export file could not be written: the server is out of disk space. Try again later or export fewer leads.';
-  if (code === 'EACCES' || code === 'EROFS') return 'The export file could not be written: the export storage is not writable. Contact your administrator.';
+  if (code === 'EACCES' || code === 'EROFS' || code === 'ENOTDIR' || code === 'ENOENT') return 'The export file could not be written: the export storage is not writable. Contact your administrator.';
   if (code === '57014') return 'The export query took too long and was canceled. Narrow the query (s_query or results_limit) and try again.';
   if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
     return `The export query failed in the database (${(error as Error).message}). Check the query, or try again later.`;

@@ -20,6 +20,12 @@ export class LocalDiskStorage implements ExportStorage {
     const target = this.pathOf(key);
     const temporary = path.join(this.tmpDir, `${path.basename(target)}.${randomBytes(6).toString('hex')}`);
     const stream = fs.createWriteStream(temporary, { flags: 'wx' });
+    // Surface open errors (missing directory, no permission) here, as a rejection, rather than
+    // as an 'error' event on a stream nobody listens to yet.
+    await new Promise<void>((resolve, reject) => {
+      stream.once('open', () => resolve());
+      stream.once('error', reject);
+    });
     let settled = false;
     const discard = async () => {
       settled = true;

@@ -5,7 +5,7 @@ import { startGateway, type Gateway, type Role } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 
-export type TestGateway = Gateway & { url: string };
+export type TestGateway = Gateway & { url: string; dataDir: string };
 
 /**
  * The real gateway (HTTP, graphql-ws, Agenda) in this process on a free port, against a test
@@ -18,6 +18,7 @@ export async function startTestGateway(databaseUrl: string, env: Record<string, 
   return {
     ...gateway,
     url: gateway.url ?? '',
+    dataDir,
     async stop() {
       await gateway.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });

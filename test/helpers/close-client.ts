@@ -1,0 +1,64 @@
+/**
+ * Speaks to the REST surface exactly as Close's official Python client (`closeio_api.Client`,
+ * spec §6.1) does on the wire: URL = base + endpoint + '/', Basic auth with the key as user name
+ * and an empty password, `X-TZ-Offset` as a float string ("-0.0" on a UTC machine), JSON bodies
+ * with a Content-Type only when there is a body, and its error parsing (400 → ValidationError
+ * from `errors` / `field-errors`, other non-2xx → APIError with the raw text).
+ */
+export class ValidationError extends Error {
+  constructor(
+    readonly errors: unknown[],
+    readonly fieldErrors: Record<string, string>,
+  ) {
+    super(`validation failed: ${JSON.stringify({ errors, fieldErrors })}`);
+  }
+}
+
+export class APIError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: string,
+  ) {
+    super(`API error ${status}: ${body}`);
+  }
+}
+
+export class CloseApiClient {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly apiKey: string,
+    private readonly tzOffset = '-0.0',
+  ) {
+    if (!baseUrl.endsWith('/')) throw new Error('the base URL must end with / (the client appends endpoint + "/")');
+  }
+
+  get(endpoint: string, params?: Record<string, string | number>): Promise<any> {
+    const query = params ? `?${new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]))}` : '';
+    return this.dispatch('GET', endpoint, undefined, query);
+  }
+
+  post(endpoint: string, data: unknown): Promise<any> {
+    return this.dispatch('POST', endpoint, data);
+  }
+
+  private async dispatch(method: string, endpoint: string, data: unknown, query = ''): Promise<any> {
+    const headers: Record<string, string> = {
+      authorization: `Basic ${Buffer.from(`${this.apiKey}:`).toString('base64')}`,
+      'user-agent': 'Close/2.1 python (python-requests/2.31.0)',
+      'x-tz-offset': this.tzOffset,
+    };
+    if (data !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(`${this.baseUrl}${endpoint}/${query}`, {
+      method,
+      headers,
+      body: data === undefined ? undefined : JSON.stringify(data),
+    });
+    const text = await response.text();
+    if (response.ok) return response.status === 204 ? '' : JSON.parse(text);
+    if (response.status === 400) {
+      const body = JSON.parse(text) as { errors?: unknown[]; 'field-errors'?: Record<string, string> };
+      throw new ValidationError(body.errors ?? [], body['field-errors'] ?? {});
+    }
+    throw new APIError(response.status, text);
+  }
+}
