@@ -156,7 +156,7 @@ export async function runSearchPage(knex: Knex, caller: SearchCaller, request: S
 
   const { sQuery, sort, resultsLimit } = request.input;
   const fingerprint = searchFingerprint(caller.organizationId, [request.selectType ?? null, sQuery ?? null, sort ?? null, resultsLimit ?? null]);
-  const after = request.cursor === null || request.cursor === undefined ? undefined : decodeCursor(request.cursor, request.cursorPath, fingerprint, compiled.order.length);
+  const after = request.cursor === null || request.cursor === undefined ? undefined : decodeCursor(request.cursor, request.cursorPath, fingerprint, compiled.order.map((key) => key.sqlType));
   const returned = after?.returned ?? 0;
   const cap = compiled.resultsLimit ?? Number.POSITIVE_INFINITY;
   const limit = Math.max(0, Math.min(request.pageSize, cap - returned));

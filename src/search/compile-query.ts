@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { AppError } from '../errors/app-error.js';
 import { conditionPredicate } from './compile-condition.js';
 import { fieldTextPredicate } from './compile-text.js';
 import { findRelation, objectTypeDef, type ObjectTypeDef, type Relation } from './field-catalog.js';
@@ -8,6 +9,8 @@ import type { ParsedSearch, QueryNode, SearchContext, SortKey, TextMatch } from 
 import { group, joinSql, raw, sql, type Sql } from './sql-fragment.js';
 
 export type { SearchContext } from './query-ast.js';
+
+const MAX_BINDINGS = 20_000;
 
 /** A predicate, or a constant once folding decided it. */
 type Predicate = Sql | boolean;
@@ -61,6 +64,10 @@ export function compileParsedSearch(parsed: ParsedSearch, ctx: SearchContext, se
     [sql`${raw(`${alias}.organization_id`)} = ${ctx.organizationId}`, ...(target.scope ? [target.scope(alias)] : []), ...(query === true ? [] : [toSql(query)])],
     ' AND ',
   );
+  if (where.bindings.length > MAX_BINDINGS) {
+    // PostgreSQL takes at most 65535 parameters per statement; far fewer make sense in a filter.
+    throw AppError.badInput(parsed.queryPath, `the query is too large (${where.bindings.length} values once compiled, at most ${MAX_BINDINGS}); use fewer or shorter conditions`);
+  }
   return { objectType: target, alias, where, order: parsed.sort.map((key) => orderKey(key, alias)), resultsLimit: parsed.resultsLimit };
 }
 
@@ -139,7 +146,7 @@ class QueryCompiler {
     const conditions = [
       sql`${raw(`${alias}.organization_id`)} = ${this.organizationId}`,
       ...(relation.to.scope ? [relation.to.scope(alias)] : []),
-      sql`${relation.inner(alias)} IS NOT NULL`,
+      ...(relation.innerIsId ? [] : [sql`${relation.inner(alias)} IS NOT NULL`]),
       ...(inner === true ? [] : [inner]),
     ];
     return sql`${relation.outer(scope.alias)} IN (SELECT ${relation.inner(alias)} FROM ${raw(`${relation.to.table} AS ${alias}`)} WHERE ${joinSql(conditions, ' AND ')})`;

@@ -330,14 +330,21 @@ export function objectTypeDef(name: string): ObjectTypeDef | undefined {
  * How rows of `from` relate to rows of `to`: `outer` (over `from`'s alias) equals `inner`
  * (over `to`'s alias). Undefined when Close offers no such relation.
  */
-export type Relation = { from: ObjectTypeDef; to: ObjectTypeDef; outer: (alias: string) => Sql; inner: (alias: string) => Sql };
+export type Relation = {
+  from: ObjectTypeDef;
+  to: ObjectTypeDef;
+  outer: (alias: string) => Sql;
+  inner: (alias: string) => Sql;
+  /** `inner` is the related object's id, never NULL. */
+  innerIsId: boolean;
+};
 
 export function findRelation(from: ObjectTypeDef, to: ObjectTypeDef): Relation | undefined {
   const id = column('id');
   const childLink = to.links[from.name as keyof Links];
-  if (childLink && from.hasId) return { from, to, outer: id, inner: childLink };
+  if (childLink && from.hasId) return { from, to, outer: id, inner: childLink, innerIsId: false };
   const parentLink = from.links[to.name as keyof Links];
-  if (parentLink && to.hasId) return { from, to, outer: parentLink, inner: id };
+  if (parentLink && to.hasId) return { from, to, outer: parentLink, inner: id, innerIsId: true };
   return undefined;
 }
 

@@ -67,11 +67,19 @@ export function checkString(value: unknown, path: string, issues: InputIssues, m
     issues.add(path, `too long: at most ${maxLength} characters`);
     return false;
   }
-  if (value.includes('\u0000')) {
-    issues.add(path, 'must not contain the NUL character');
+  if (!isStorableText(value)) {
+    issues.add(path, 'must be valid Unicode text without the NUL character');
     return false;
   }
   return true;
+}
+
+/**
+ * Text PostgreSQL accepts in text and jsonb values: no NUL, and no lone UTF-16 surrogate
+ * (JSON.stringify keeps one as a `\ud800` escape, which jsonb refuses).
+ */
+export function isStorableText(value: string): boolean {
+  return !value.includes('\u0000') && !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value);
 }
 
 export function describe(value: unknown): string {

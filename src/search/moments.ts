@@ -174,9 +174,13 @@ const MIN_LOCAL_US = utcMs(1, 0, 1) * US_PER_MS;
 const MAX_LOCAL_US = utcMs(10000, 0, 1) * US_PER_MS;
 
 function assertInRange(instant: Instant, env: MomentEnv): void {
+  // Both the instant (bound as UTC text) and its local day (bound for date fields) must be
+  // dates PostgreSQL and JS print the same way.
   const local = instant + env.tzOffsetMinutes * 60_000_000;
-  if (!Number.isFinite(local) || local < MIN_LOCAL_US || local >= MAX_LOCAL_US) {
-    throw new MomentOutOfRangeError('the moment falls outside the years 1 to 9999');
+  for (const value of [instant, local]) {
+    if (!Number.isFinite(value) || value < MIN_LOCAL_US || value >= MAX_LOCAL_US) {
+      throw new MomentOutOfRangeError('the moment falls outside the years 1 to 9999');
+    }
   }
 }
 
@@ -229,5 +233,7 @@ export function ceilLocalDate(instant: Instant, tzOffsetMinutes: number): string
   const local = instant + tzOffsetMinutes * 60_000_000;
   const day = startOfLocalDay(local);
   const ceil = day === local ? day : day + US_PER_DAY;
+  // After 9999-12-31 comes no date: PostgreSQL's 'infinity' compares as "later than any".
+  if (ceil >= MAX_LOCAL_US) return 'infinity';
   return new Date(ceil / US_PER_MS).toISOString().slice(0, 10);
 }

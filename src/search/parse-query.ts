@@ -88,7 +88,7 @@ class SearchParser {
     const sort = this.sort(sortRaw, sortPath, sortObjectType);
     const resultsLimit = readResultsLimit(resultsLimitRaw, resultsLimitPath, this.issues);
     if (!objectType || !query || !sort || resultsLimit === undefined) return undefined;
-    return { objectType, query, sort, sortObjectType, resultsLimit };
+    return { objectType, query, sort, sortObjectType, resultsLimit, queryPath };
   }
 
   /**
@@ -96,17 +96,26 @@ class SearchParser {
    * `and`s, not negated). Elsewhere an `object_type` node is a plain test of the current type.
    */
   private rootObjectType(raw: unknown, path: string, fallback: string): ObjectTypeDef | undefined {
-    const required = requiredObjectTypes(raw, path);
+    const required = requiredObjectTypes(raw, path, (id) => this.savedSearchType(id));
     const first = required[0];
     const conflict = required.find((r) => r.name !== first?.name);
     if (first && conflict) {
-      return this.issues.add(key(conflict.path, 'object_type'), `conflicts with object_type "${first.name}" at ${first.path}; a query searches one type of object`);
+      return this.issues.add(conflict.path, `selects ${conflict.name} objects, which conflicts with "${first.name}" at ${first.path}; a query searches one type of object`);
     }
     const name = first?.name ?? fallback;
     if (SEARCHABLE_OBJECT_TYPES.includes(name)) return objectTypeDef(name);
-    const where = first ? key(first.path, 'object_type') : path;
+    const where = first ? first.path : path;
     const what = first ? (OBJECT_TYPE_NAMES.includes(name) ? `"${name}" objects cannot be searched for directly` : `unknown object type ${describe(name)}`) : `the query names no object_type and "${name}" objects cannot be searched`;
     return this.issues.add(where, `${what}; searchable: ${oneOf(SEARCHABLE_OBJECT_TYPES)}`);
+  }
+
+  /** The type a smart view selects: its `type`, else what its stored query requires. */
+  private savedSearchType(id: string): string | undefined {
+    const record = this.ctx.savedSearches?.(id);
+    if (!record) return undefined;
+    if (typeof record.type === 'string') return record.type;
+    const stored = isSmartViewWrapper(record.sQuery) ? record.sQuery.query : record.sQuery;
+    return requiredObjectTypes(stored, '', () => undefined)[0]?.name;
   }
 
   private node(raw: unknown, path: string, scope: ObjectTypeDef, depth: number): QueryNode | undefined {
@@ -255,12 +264,20 @@ function isSmartViewWrapper(value: unknown): value is JsonObject {
   return isJsonObject(value) && 'query' in value && !('type' in value);
 }
 
-/** `object_type` nodes a match must satisfy: the root, and through non-negated `and`s. */
-function requiredObjectTypes(raw: unknown, path: string, depth = 0): { name: string; path: string }[] {
+/**
+ * `object_type` nodes a match must satisfy: the root, and through non-negated `and`s. A smart
+ * view in those places counts as its own type, so `{"type": "saved_search", …}` alone searches
+ * what the view searches.
+ */
+function requiredObjectTypes(raw: unknown, path: string, savedSearchType: (id: string) => string | undefined, depth = 0): { name: string; path: string }[] {
   if (!isJsonObject(raw) || raw.negate === true || depth > MAX_DEPTH) return [];
-  if (raw.type === 'object_type' && typeof raw.object_type === 'string') return [{ name: raw.object_type, path }];
+  if (raw.type === 'object_type' && typeof raw.object_type === 'string') return [{ name: raw.object_type, path: key(path, 'object_type') }];
+  if (raw.type === 'saved_search' && typeof raw.saved_search_id === 'string') {
+    const name = savedSearchType(raw.saved_search_id);
+    return name ? [{ name, path: key(path, 'saved_search_id') }] : [];
+  }
   if (raw.type === 'and' && Array.isArray(raw.queries) && raw.queries.length <= MAX_NODES) {
-    return raw.queries.flatMap((child, i) => requiredObjectTypes(child, index(key(path, 'queries'), i), depth + 1));
+    return raw.queries.flatMap((child, i) => requiredObjectTypes(child, index(key(path, 'queries'), i), savedSearchType, depth + 1));
   }
   return [];
 }

@@ -39,6 +39,8 @@ export type ParsedSearch = {
   sort: readonly SortKey[];
   sortObjectType: ObjectTypeDef;
   resultsLimit: number | null;
+  /** Where the query node was in the request (e.g. `s_query` or `s_query.query`), for errors found later. */
+  queryPath: string;
 };
 
 /** A stored smart view (`saved_searches` row) as the parser needs it. */

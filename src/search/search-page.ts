@@ -3,6 +3,8 @@ import type { Knex } from 'knex';
 import { AppError } from '../errors/app-error.js';
 import { orderByClauses, type CompiledSearch } from './compile-query.js';
 import type { FieldDef } from './field-types.js';
+import { isStorableText } from './input-issues.js';
+import { parseFixedUtc, parseLocalDate } from './moments.js';
 import { FALSE_SQL, group, raw, sql, type Sql } from './sql-fragment.js';
 
 /**
@@ -22,7 +24,7 @@ export function encodeCursor(state: CursorState): string {
  * Reads a cursor from a previous response of the same search. Throws AppError BAD_USER_INPUT
  * at `path` for anything else (tampered, truncated, or from another query).
  */
-export function decodeCursor(text: unknown, path: string, fingerprint: string, sortKeys: number): CursorState {
+export function decodeCursor(text: unknown, path: string, fingerprint: string, keyTypes: readonly string[]): CursorState {
   const invalid = (why: string) => AppError.badInput(path, `${why}; pass the cursor of the previous response of this same search, or null to start over`);
   if (typeof text !== 'string' || text.length > 10_000) throw invalid('not a cursor');
   let decoded: unknown;
@@ -34,11 +36,32 @@ export function decodeCursor(text: unknown, path: string, fingerprint: string, s
   if (!Array.isArray(decoded) || decoded.length !== 4) throw invalid('not a cursor');
   const [print, returned, id, keys] = decoded as unknown[];
   if (print !== fingerprint) throw invalid('this cursor belongs to a different search (query, sort or results_limit changed)');
-  const validKeys = Array.isArray(keys) && keys.length === sortKeys && keys.every((k) => k === null || (typeof k === 'string' && !k.includes('\u0000')));
-  if (typeof returned !== 'number' || !Number.isSafeInteger(returned) || returned < 0 || typeof id !== 'string' || id.includes('\u0000') || !validKeys) {
+  // Keys are cast to their SQL types: one that does not parse would fail the query, so a
+  // hand-made cursor is checked as strictly as the request itself.
+  const validKeys = Array.isArray(keys) && keys.length === keyTypes.length && keys.every((k, i) => k === null || (typeof k === 'string' && isValidKeyText(k, keyTypes[i])));
+  if (typeof returned !== 'number' || !Number.isSafeInteger(returned) || returned < 0 || typeof id !== 'string' || !isStorableText(id) || !validKeys) {
     throw invalid('not a cursor');
   }
   return { fingerprint, returned, id, keys: keys as (string | null)[] };
+}
+
+/** Whether `text` is what PostgreSQL prints for a value of `sqlType` (the session runs in UTC). */
+function isValidKeyText(text: string, sqlType: string): boolean {
+  if (!isStorableText(text)) return false;
+  switch (sqlType) {
+    case 'numeric':
+      return /^-?\d{1,100}(\.\d{1,100})?$/.test(text);
+    case 'boolean':
+      return text === 'true' || text === 'false';
+    case 'date':
+      return parseLocalDate(text) !== undefined;
+    case 'timestamptz': {
+      const m = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?)\+00$/.exec(text);
+      return m !== null && parseFixedUtc(`${m[1]}T${m[2]}Z`) !== undefined;
+    }
+    default:
+      return true;
+  }
 }
 
 /** Identifies a search (organization, query, sort, limit), so a cursor cannot continue another. */
