@@ -5,7 +5,9 @@ import { sharedSecret } from './db/settings.js';
 import { ensureDemoOrganization } from './demo/demo-organization.js';
 import { createDownloadLinkSigner } from './exports/download-links.js';
 import { sendExportEmail } from './exports/export-email.js';
+import { nextWaitingExports } from './exports/export-repository.js';
 import { createExportService } from './exports/export-service.js';
+import type { RunExportDeps } from './exports/run-export.js';
 import { buildGatewaySchema } from './graphql/schema.js';
 import { downloadRoutes } from './http/download.routes.js';
 import { exportRoutes } from './http/export.routes.js';
@@ -13,6 +15,7 @@ import { restApi } from './http/rest-api.js';
 import { startHttpServer, type RunningHttpServer } from './http/server.js';
 import { startJobQueue, type JobDefinition } from './jobs/agenda.js';
 import { exportEnqueuer, exportJob } from './jobs/export.job.js';
+import { maintenanceJob, scheduleMaintenance } from './jobs/maintenance.job.js';
 import type { Logger } from './logger.js';
 import { createMailer } from './mail/mailer.js';
 import { LocalDiskStorage } from './storage/local-disk-storage.js';
@@ -58,17 +61,30 @@ export async function startGateway(config: Config, logger: Logger, role: Role): 
     const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: path.join(config.dataDir, 'outbox'), logger });
     stack.push(async () => mailer.close());
 
+    // Job handlers enqueue follow-up jobs; the queue they use exists once Agenda has started.
+    let enqueue: (exportId: string) => Promise<void> = async () => {
+      throw new Error('the job queue is not running yet');
+    };
+    const sendEmail = (exportId: string) => sendExportEmail({ knex, mailer, signer, logger }, exportId);
+    // A run silent for this long is dead; comfortably above the 1 s progress heartbeat, below the lock lifetime.
+    const staleAfterMs = config.exportLockLifetimeMs - 1000;
     const jobs: JobDefinition[] = [];
     if (role !== 'api') {
-      const runDeps = {
+      const runDeps: RunExportDeps = {
         knex,
         storage,
         logger,
         retentionMs: config.exportRetentionMs,
         gzipLevel: config.exportGzipLevel,
-        afterFinish: (exportId: string) => sendExportEmail({ knex, mailer, signer, logger }, exportId),
+        staleAfterMs,
+        maxRunningPerOrganization: config.exportConcurrencyPerOrg,
+        afterFinish: async (record) => {
+          await sendEmail(record.id).catch(() => undefined); // logged; the maintenance job retries it
+          for (const id of await nextWaitingExports(knex, record.organization_id, config.exportConcurrencyPerOrg)) await enqueue(id);
+        },
       };
       jobs.push(exportJob(runDeps, { lockLifetimeMs: config.exportLockLifetimeMs, concurrency: config.workerConcurrency }));
+      jobs.push(maintenanceJob({ knex, storage, logger, staleAfterMs, sendEmail, enqueue: (id) => enqueue(id) }));
     }
     const queue = await startJobQueue({
       databaseUrl: db.url,
@@ -78,13 +94,15 @@ export async function startGateway(config: Config, logger: Logger, role: Role): 
       maxConcurrency: config.workerConcurrency,
     });
     stack.push(() => queue.stop());
+    enqueue = exportEnqueuer(queue.agenda);
+    if (role !== 'api') await scheduleMaintenance(queue.agenda, config.maintenanceIntervalMs);
 
     let http: RunningHttpServer | undefined;
     if (role !== 'worker') {
       const exports = createExportService({
         knex,
         signer,
-        enqueue: exportEnqueuer(queue.agenda),
+        enqueue,
         linkTtlSeconds: config.downloadLinkTtlMs / 1000,
       });
       const schema = await buildGatewaySchema();

@@ -28,9 +28,15 @@ const schema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).default(4),
   EXPORT_LOCK_LIFETIME: z.string().default('30s'),
   JOB_POLL_INTERVAL: z.string().default('5s'),
+  MAINTENANCE_INTERVAL: z.string().default('1m'),
   EXPORT_GZIP_LEVEL: z.coerce.number().int().min(1).max(9).default(6),
   RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).default(20),
 });
+
+function atLeast(name: string, ms: number, minimumMs: number): number {
+  if (ms < minimumMs) throw new ConfigError(`Invalid configuration: ${name}: must be at least ${minimumMs / 1000}s`);
+  return ms;
+}
 
 /** "90s", "15m", "12h", "7d", or a plain number of seconds. */
 function parseDuration(name: string, text: string): number {
@@ -68,6 +74,8 @@ export type Config = Readonly<{
   /** A worker that stops touching a running export for this long loses it to another worker. */
   exportLockLifetimeMs: number;
   jobPollIntervalMs: number;
+  /** How often expired files are deleted and lost jobs re-queued. */
+  maintenanceIntervalMs: number;
   exportGzipLevel: number;
   rateLimitPerSecond: number;
 }>;
@@ -109,8 +117,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     downloadLinkTtlMs: parseDuration('DOWNLOAD_LINK_TTL', e.DOWNLOAD_LINK_TTL),
     exportConcurrencyPerOrg: e.EXPORT_CONCURRENCY_PER_ORG,
     workerConcurrency: e.WORKER_CONCURRENCY,
-    exportLockLifetimeMs: parseDuration('EXPORT_LOCK_LIFETIME', e.EXPORT_LOCK_LIFETIME),
+    exportLockLifetimeMs: atLeast('EXPORT_LOCK_LIFETIME', parseDuration('EXPORT_LOCK_LIFETIME', e.EXPORT_LOCK_LIFETIME), 3000),
     jobPollIntervalMs: parseDuration('JOB_POLL_INTERVAL', e.JOB_POLL_INTERVAL),
+    maintenanceIntervalMs: parseDuration('MAINTENANCE_INTERVAL', e.MAINTENANCE_INTERVAL),
     exportGzipLevel: e.EXPORT_GZIP_LEVEL,
     rateLimitPerSecond: e.RATE_LIMIT_PER_SECOND,
   });

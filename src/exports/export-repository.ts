@@ -61,25 +61,85 @@ export async function listExports(
   return query.select<ExportRecord[]>('*');
 }
 
+export type ClaimOutcome =
+  | { outcome: 'claimed'; record: ExportRecord }
+  /** Nothing to run: the export is final (done, error, canceled, expired) or unknown. */
+  | { outcome: 'final' }
+  /** Another run is alive (it wrote progress within `staleAfterMs`): leave it alone. */
+  | { outcome: 'busy' }
+  /** The organization already runs its share of exports; this one waits its turn. */
+  | { outcome: 'wait' };
+
 /**
- * Starts a run: moves a waiting or interrupted export to `started` with a new attempt number.
- * Returns undefined when the export is already final (done, canceled, …): nothing to do.
+ * Starts a run: moves a waiting export, or one whose run stopped writing progress for
+ * `staleAfterMs` (its worker died), to `started` with a new attempt number.
+ *
+ * A waiting export starts only when fewer than `maxRunning` exports of its organization are
+ * running or queued ahead of it (first come, first served). The check and the claim happen
+ * under a per-organization advisory lock, so two workers cannot both take the last slot.
  */
-export async function claimRun(knex: Knex, id: string): Promise<ExportRecord | undefined> {
-  const [row] = await knex('exports')
-    .where({ id })
-    .whereIn('status', ACTIVE_STATUSES)
-    .update({
-      status: 'started',
-      attempt: knex.raw('attempt + 1'),
-      started_at: knex.fn.now(),
-      date_updated: knex.fn.now(),
-      n_docs_processed: 0,
-      bytes_written: 0,
-      error: null,
-    })
-    .returning('*');
-  return row as ExportRecord | undefined;
+export async function claimRun(
+  knex: Knex,
+  id: string,
+  options: { staleAfterMs: number; maxRunning: number },
+): Promise<ClaimOutcome> {
+  return knex.transaction(async (trx) => {
+    const current = await trx('exports')
+      .where({ id })
+      .forUpdate()
+      .first<(ExportRecord & { live: boolean }) | undefined>('*', trx.raw('date_updated > now() - make_interval(secs => ?) AS live', [options.staleAfterMs / 1000]));
+    if (!current || !ACTIVE_STATUSES.includes(current.status)) return { outcome: 'final' };
+    if (current.status !== 'created' && current.live) return { outcome: 'busy' };
+    if (current.status === 'created') {
+      await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`exports:${current.organization_id}`]);
+      const [{ ahead }] = await trx('exports')
+        .where({ organization_id: current.organization_id })
+        .whereNot({ id })
+        .where((q) =>
+          q
+            .whereIn('status', ['started', 'in_progress'])
+            .orWhere((w) => w.where({ status: 'created' }).whereRaw('(date_created, id) < (?, ?)', [current.date_created, id])),
+        )
+        .count<{ ahead: number }[]>('* as ahead');
+      if (ahead >= options.maxRunning) return { outcome: 'wait' };
+    }
+    const [record] = await trx('exports')
+      .where({ id })
+      .update({
+        status: 'started',
+        attempt: trx.raw('attempt + 1'),
+        started_at: trx.fn.now(),
+        date_updated: trx.fn.now(),
+        n_docs_processed: 0,
+        bytes_written: 0,
+        error: null,
+      })
+      .returning('*');
+    return { outcome: 'claimed', record: record as ExportRecord };
+  });
+}
+
+/** The oldest waiting exports of an organization, the ones to wake when a slot frees up. */
+export async function nextWaitingExports(knex: Knex, organizationId: string, limit: number): Promise<string[]> {
+  return knex('exports')
+    .where({ organization_id: organizationId, status: 'created' })
+    .orderBy([{ column: 'date_created' }, { column: 'id' }])
+    .limit(limit)
+    .pluck('id');
+}
+
+/** 1-based place of a waiting export in its organization's queue (running ones count as ahead). */
+export async function queuePosition(knex: Knex, record: Pick<ExportRecord, 'id' | 'organization_id' | 'date_created' | 'status'>): Promise<number | null> {
+  if (record.status !== 'created') return null;
+  const [{ ahead }] = await knex('exports')
+    .where({ organization_id: record.organization_id })
+    .where((q) =>
+      q
+        .whereIn('status', ['started', 'in_progress'])
+        .orWhere((w) => w.where({ status: 'created' }).whereRaw('(date_created, id) < (?, ?)', [record.date_created, record.id])),
+    )
+    .count<{ ahead: number }[]>('* as ahead');
+  return ahead + 1;
 }
 
 export type RunProgress = { nDocs: number; nDocsProcessed: number; bytesWritten: number };

@@ -14,8 +14,12 @@ export type RunExportDeps = {
   logger: Logger;
   retentionMs: number;
   gzipLevel: number;
-  /** Called after the run reached a final state (done or error), e.g. to send the email. */
-  afterFinish?: (exportId: string) => Promise<void>;
+  /** A run that stopped writing progress this long ago is dead: its export may be taken over. */
+  staleAfterMs: number;
+  /** Exports of one organization that run at the same time; the others wait their turn. */
+  maxRunningPerOrganization: number;
+  /** Called when a run ended (done, error, stopped), e.g. to send the email and start the next waiting export. */
+  afterFinish?: (record: { id: string; organization_id: string }) => Promise<void>;
 };
 
 export type RunHooks = {
@@ -39,11 +43,15 @@ const HEARTBEAT_MS = 1000;
  * user can act on. It throws only when the database is unreachable to record the outcome.
  */
 export async function runExport(deps: RunExportDeps, exportId: string, hooks: RunHooks): Promise<void> {
-  const record = await claimRun(deps.knex, exportId);
-  if (!record) {
-    await deps.afterFinish?.(exportId); // a previous run finished; make sure its follow-up happened
+  const claim = await claimRun(deps.knex, exportId, { staleAfterMs: deps.staleAfterMs, maxRunning: deps.maxRunningPerOrganization });
+  if (claim.outcome === 'final') {
+    // A previous run finished; make sure its follow-up (email) happened.
+    const record = await deps.knex('exports').where({ id: exportId }).first('id', 'organization_id');
+    if (record) await deps.afterFinish?.(record);
     return;
   }
+  if (claim.outcome !== 'claimed') return; // busy elsewhere, or waiting: woken when a slot frees up
+  const { record } = claim;
   const log = deps.logger.child({ exportId, attempt: record.attempt });
   log.info({ type: record.type, format: record.format }, 'export started');
   const started = Date.now();
@@ -78,24 +86,24 @@ export async function runExport(deps: RunExportDeps, exportId: string, hooks: Ru
     if (!(await finishRun(deps.knex, exportId, record.attempt, { ...result, fileKey: file.key, fileSize: file.size, expiresAt }))) {
       await deps.storage.delete(file.key); // canceled or superseded while we wrote the last bytes
       log.info('export finished but was canceled meanwhile; file removed');
-      return;
+    } else {
+      log.info({ ms: Date.now() - started, rows: result.nDocsProcessed, bytes: file.size }, 'export done');
     }
-    log.info({ ms: Date.now() - started, rows: result.nDocsProcessed, bytes: file.size }, 'export done');
   } catch (error) {
     await progress.stop().catch(() => undefined);
     await pending?.discard();
+    if (hooks.signal?.aborted) throw error; // shutting down: the job runs again once its lock expires
     if (progress.failure) {
       log.info({ reason: String(progress.failure) }, 'export run stopped');
-      return;
+    } else {
+      log.error({ err: error }, 'export failed');
+      await failRun(deps.knex, exportId, record.attempt, userMessage(error));
     }
-    if (hooks.signal?.aborted) throw error; // shutting down: the job runs again once its lock expires
-    log.error({ err: error }, 'export failed');
-    await failRun(deps.knex, exportId, record.attempt, userMessage(error));
   } finally {
     hooks.signal?.removeEventListener('abort', onShutdown);
     await deps.knex.client.releaseConnection(connection);
   }
-  await deps.afterFinish?.(exportId);
+  await deps.afterFinish?.(record);
 }
 
 /**

@@ -20,4 +20,6 @@ export interface ExportStorage {
   open(key: string): Promise<{ stream: Readable; size: number } | undefined>;
   /** Removes a published object; no error when it is already gone. */
   delete(key: string): Promise<void>;
+  /** Removes temporary uploads older than `olderThanMs` (left by writers that died); returns how many. */
+  removeAbandoned(olderThanMs: number): Promise<number>;
 }

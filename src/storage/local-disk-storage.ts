@@ -68,6 +68,19 @@ export class LocalDiskStorage implements ExportStorage {
     await fs.promises.rm(this.pathOf(key), { force: true });
   }
 
+  async removeAbandoned(olderThanMs: number): Promise<number> {
+    let removed = 0;
+    for (const name of await fs.promises.readdir(this.tmpDir).catch(() => [] as string[])) {
+      const file = path.join(this.tmpDir, name);
+      const stat = await fs.promises.stat(file).catch(() => undefined);
+      if (stat && Date.now() - stat.mtimeMs > olderThanMs) {
+        await fs.promises.rm(file, { force: true });
+        removed += 1;
+      }
+    }
+    return removed;
+  }
+
   /** Keys are ours (`orga_…/expo_….csv.gz`), but never let one escape the root. */
   private pathOf(key: string): string {
     if (!/^[\w.-]+(\/[\w.-]+)*$/.test(key) || key.split('/').some((part) => part === '..' || part === '.')) {
