@@ -1,4 +1,5 @@
 import type { Knex } from '../db/knex.js';
+import type { LeadRow } from './lead-repository.js';
 import { AppError } from '../errors/app-error.js';
 import { compileParsedSearch } from '../search/compile-query.js';
 import { customFieldAsField, objectTypeDef, OBJECT_TYPE_NAMES, type CustomFieldDef, type ObjectTypeDef } from '../search/field-catalog.js';
@@ -137,7 +138,10 @@ export type SearchPage = {
   objectType: string;
   rows: { id: string; cursor: string; fields: Record<string, unknown> }[];
   hasMore: boolean;
+  /** Every match (results_limit aside), when `includeCount` was asked. */
   total?: number;
+  /** Counts every match on demand (GraphQL's totalCount runs it only when selected). */
+  countAll(): Promise<number>;
 };
 
 /**
@@ -161,15 +165,18 @@ export async function runSearchPage(knex: Knex, caller: SearchCaller, request: S
   const cap = compiled.resultsLimit ?? Number.POSITIVE_INFINITY;
   const limit = Math.max(0, Math.min(request.pageSize, cap - returned));
 
+  let counted: Promise<number> | undefined;
+  const countAll = () => (counted ??= searchCountQuery(knex, compiled).then((r) => Number((r[0] as { total: number | string }).total)));
   const [rows, total] = await Promise.all([
     limit === 0 ? Promise.resolve([] as Record<string, unknown>[]) : (searchPageQuery(knex, compiled, { after, limit: limit + 1, projections }) as Promise<Record<string, unknown>[]>),
-    request.includeCount ? searchCountQuery(knex, compiled).then((r) => Number((r[0] as { total: number | string }).total)) : undefined,
+    request.includeCount ? countAll() : undefined,
   ]);
   const page = rows.slice(0, limit);
   return {
     objectType: compiled.objectType.name,
     hasMore: rows.length > limit && returned + page.length < cap,
     total,
+    countAll,
     rows: page.map((row, i) => ({
       id: row.id as string,
       cursor: encodeCursor({
@@ -238,4 +245,16 @@ function projectableField(name: string, type: ObjectTypeDef, customFields: reado
     return custom && customFieldAsField(custom);
   }
   return type.fields.get(name);
+}
+
+/** Lead rows (with their status label) for ids, in the order of `ids`; ids of other organizations are skipped. */
+export async function loadLeadRows(knex: Knex, organizationId: string, ids: readonly string[]): Promise<LeadRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await knex('leads as l')
+    .join('lead_statuses as s', 's.id', 'l.status_id')
+    .where('l.organization_id', organizationId)
+    .whereIn('l.id', ids)
+    .select<LeadRow[]>('l.id', 'l.name', 'l.display_name', 'l.description', 'l.url', 'l.status_id', { status_label: 's.label' }, 'l.custom', 'l.date_created', 'l.date_updated', 'l.created_by', 'l.updated_by');
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
 }
