@@ -11,6 +11,7 @@ import type { RunExportDeps } from './exports/run-export.js';
 import { buildGatewaySchema } from './graphql/schema.js';
 import { downloadRoutes } from './http/download.routes.js';
 import { exportRoutes } from './http/export.routes.js';
+import { searchRoutes } from './http/search.routes.js';
 import { restApi } from './http/rest-api.js';
 import { startHttpServer, type RunningHttpServer } from './http/server.js';
 import { startJobQueue, type JobDefinition } from './jobs/agenda.js';
@@ -18,6 +19,7 @@ import { exportEnqueuer, exportJob } from './jobs/export.job.js';
 import { maintenanceJob, scheduleMaintenance } from './jobs/maintenance.job.js';
 import type { Logger } from './logger.js';
 import { createMailer } from './mail/mailer.js';
+import { NotificationHub } from './pubsub/notification-hub.js';
 import { LocalDiskStorage } from './storage/local-disk-storage.js';
 
 /** `all` runs API and worker in one process; `api` and `worker` run them apart. */
@@ -99,22 +101,25 @@ export async function startGateway(config: Config, logger: Logger, role: Role): 
 
     let http: RunningHttpServer | undefined;
     if (role !== 'worker') {
+      const hub = new NotificationHub(db.url, logger);
+      stack.push(() => hub.close());
       const exports = createExportService({
         knex,
         signer,
         enqueue,
+        hub,
         linkTtlSeconds: config.downloadLinkTtlMs / 1000,
       });
       const schema = await buildGatewaySchema();
       http = await startHttpServer({
         schema,
-        services: { knex },
+        services: { knex, exports },
         logger,
         port: config.port,
         host: config.host,
         routers: [
           downloadRoutes({ knex, storage, signer }),
-          restApi({ knex, requestsPerSecond: config.rateLimitPerSecond, routers: [exportRoutes(exports)] }),
+          restApi({ knex, requestsPerSecond: config.rateLimitPerSecond, routers: [exportRoutes(exports), searchRoutes(knex)] }),
         ],
       });
       stack.push(() => http!.close());

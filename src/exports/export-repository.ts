@@ -61,6 +61,44 @@ export async function listExports(
   return query.select<ExportRecord[]>('*');
 }
 
+/** Newest first with a keyset cursor (the GraphQL connection). */
+export async function listExportsPage(
+  knex: Knex,
+  organizationId: string,
+  options: { statuses?: ExportStatus[]; first: number; after?: { dateCreated: string; id: string } },
+): Promise<ExportRecord[]> {
+  const query = knex('exports')
+    .where({ organization_id: organizationId })
+    .orderBy([{ column: 'date_created', order: 'desc' }, { column: 'id', order: 'desc' }])
+    .limit(options.first);
+  if (options.statuses?.length) query.whereIn('status', options.statuses);
+  if (options.after) query.whereRaw('(date_created, id) < (?::timestamptz, ?)', [options.after.dateCreated, options.after.id]);
+  return query.select<ExportRecord[]>('*');
+}
+
+export async function countExports(knex: Knex, organizationId: string, statuses?: ExportStatus[]): Promise<number> {
+  const query = knex('exports').where({ organization_id: organizationId });
+  if (statuses?.length) query.whereIn('status', statuses);
+  const [{ count }] = await query.count<{ count: number }[]>('* as count');
+  return count;
+}
+
+/** The export created with this idempotency key by this user in the last 24 hours, if any. */
+export async function findByIdempotencyKey(
+  knex: Knex,
+  owner: { organizationId: string; userId: string },
+  key: string,
+): Promise<ExportRecord | undefined> {
+  // Older uses of the key are released, so that it can be used again.
+  await knex('exports')
+    .where({ organization_id: owner.organizationId, created_by: owner.userId, idempotency_key: key })
+    .whereRaw("date_created < now() - interval '24 hours'")
+    .update({ idempotency_key: null });
+  return knex('exports')
+    .where({ organization_id: owner.organizationId, created_by: owner.userId, idempotency_key: key })
+    .first<ExportRecord | undefined>();
+}
+
 export type ClaimOutcome =
   | { outcome: 'claimed'; record: ExportRecord }
   /** Nothing to run: the export is final (done, error, canceled, expired) or unknown. */
@@ -128,16 +166,12 @@ export async function nextWaitingExports(knex: Knex, organizationId: string, lim
     .pluck('id');
 }
 
-/** 1-based place of a waiting export in its organization's queue (running ones count as ahead). */
+/** 1-based place of a waiting export among its organization's waiting exports (1 = starts next). */
 export async function queuePosition(knex: Knex, record: Pick<ExportRecord, 'id' | 'organization_id' | 'date_created' | 'status'>): Promise<number | null> {
   if (record.status !== 'created') return null;
   const [{ ahead }] = await knex('exports')
-    .where({ organization_id: record.organization_id })
-    .where((q) =>
-      q
-        .whereIn('status', ['started', 'in_progress'])
-        .orWhere((w) => w.where({ status: 'created' }).whereRaw('(date_created, id) < (?, ?)', [record.date_created, record.id])),
-    )
+    .where({ organization_id: record.organization_id, status: 'created' })
+    .whereRaw('(date_created, id) < (?, ?)', [record.date_created, record.id])
     .count<{ ahead: number }[]>('* as ahead');
   return ahead + 1;
 }

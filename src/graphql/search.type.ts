@@ -1,13 +1,9 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { Lead } from './lead.type.js';
 
-@ObjectType({ description: 'Relay page information.' })
-export class PageInfo {
-  @Field(() => Boolean) hasNextPage!: boolean;
-  @Field(() => Boolean, { description: 'Always false: pages only go forward.' }) hasPreviousPage!: boolean;
-  @Field(() => String, { nullable: true }) startCursor!: string | null;
-  @Field(() => String, { nullable: true }) endCursor!: string | null;
-}
+import { PageInfo } from './page-info.type.js';
+
+export { PageInfo };
 
 @ObjectType()
 export class LeadEdge {

@@ -34,7 +34,7 @@ export type RunningHttpServer = {
   close(): Promise<void>;
 };
 
-type SocketExtra = { principal?: Principal };
+type SocketExtra = { principal?: Principal; tzOffsetHeader?: string };
 
 /**
  * One HTTP server for everything: GraphQL over HTTP and over graphql-ws on `/graphql`, health
@@ -56,6 +56,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         const header = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization ?? ctx.extra.request.headers.authorization;
         try {
           ctx.extra.principal = await authenticate(services.knex, typeof header === 'string' ? header : undefined);
+          const tz = ctx.connectionParams?.tzOffset ?? ctx.extra.request.headers['x-tz-offset'];
+          ctx.extra.tzOffsetHeader = tz === undefined ? undefined : String(tz);
           return true;
         } catch (error) {
           if (!isAppError(error) || error.code !== 'UNAUTHENTICATED') throw error;
@@ -65,7 +67,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
           return false;
         }
       },
-      context: (ctx): GraphQLContext => ({ principal: ctx.extra.principal!, services, logger }),
+      context: (ctx): GraphQLContext => ({
+        principal: ctx.extra.principal!,
+        services,
+        logger,
+        tzOffsetHeader: ctx.extra.tzOffsetHeader,
+      }),
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatGraphQLError(e.toJSON(), e, logger)) as never,
       onNext: (_ctx, _id, _payload, _args, result) => {
         if (!('errors' in result) || !result.errors) return result;
         return { ...result, errors: result.errors.map((e) => formatGraphQLError(e.toJSON(), e, logger)) };
@@ -92,7 +100,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<GraphQLContext> => {
         try {
-          return { principal: await authenticate(services.knex, req.headers.authorization), services, logger };
+          const tzOffsetHeader = req.headers['x-tz-offset'];
+          return { principal: await authenticate(services.knex, req.headers.authorization), services, logger, tzOffsetHeader: Array.isArray(tzOffsetHeader) ? tzOffsetHeader[0] : tzOffsetHeader };
         } catch (error) {
           throw isAppError(error) ? appErrorToGraphQLError(error) : error;
         }
