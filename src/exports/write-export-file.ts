@@ -12,6 +12,15 @@ import { cancelBackendQuery } from './cancel-backend-query.js';
 import type { ExportParams } from './export-params.js';
 import { SNAPSHOT_TABLE, takeExportSnapshot, type ExportSnapshot, type LeadSelection } from './export-snapshot.js';
 
+/**
+ * The export failed and left its connection in an unknown state (a COPY that would not stop, a
+ * failed rollback): destroy the connection, do not return it to the pool. `cause` is what made
+ * the export stop.
+ */
+export class UnusableConnectionError extends Error {
+  override name = 'UnusableConnectionError';
+}
+
 export type ExportProgress = { nDocs: number; nDocsProcessed: number; bytesWritten: number };
 
 export type WriteExportFileOptions = {
@@ -34,6 +43,16 @@ export type WriteExportFileOptions = {
   /** 1 (fastest) … 9 (smallest). Default 6, zlib's default. */
   gzipLevel?: number;
 };
+
+/**
+ * Every batch statement should walk the batch's snapshot rows in `seq` order and probe each
+ * lead's rows by index. Estimating a batch as a large share of a table, the planner otherwise
+ * picks a hash join over a full scan of `leads` per batch (quadratic over an export), a sort
+ * that spills to disk, and Memoize nodes that never hit: measured 1.8× slower per batch than
+ * the same rows read as one statement. Set after the snapshot, so the lead selection is planned
+ * freely.
+ */
+const BATCH_PLANNER_SETTINGS = 'SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off; SET LOCAL enable_memoize = off';
 
 const PROGRESS_INTERVAL_MS = 250;
 const TARGET_BATCH_MS = 250;
@@ -62,9 +81,10 @@ const ABORT_DEADLINE_MS = 1500;
  *   the server and the transaction rolled back. The promise then rejects with the signal's reason.
  *
  * On success the transaction is committed and the connection is idle. On failure it is rolled
- * back when possible; if even that failed, the error says so and the caller must discard the
- * connection (`release(error)`) rather than return it to the pool. Errors are plain `Error`s
- * (database, sink) except `AppError('BAD_USER_INPUT')` for a file that cannot be written as asked.
+ * back and the connection is idle again, except when the rejection is an
+ * `UnusableConnectionError`: then the caller must destroy the connection instead of returning it
+ * to the pool. Other errors are the database's or the sink's, the signal's reason when aborted,
+ * or `AppError('BAD_USER_INPUT')` for a file that cannot be written as asked.
  */
 export async function writeExportFile(options: WriteExportFileOptions): Promise<ExportProgress> {
   const { connection, signal } = options;
@@ -79,6 +99,7 @@ export async function writeExportFile(options: WriteExportFileOptions): Promise<
     await connection.query("SET LOCAL TIME ZONE 'UTC'");
     const snapshot = await takeExportSnapshot(connection, options);
     await connection.query('SET TRANSACTION READ ONLY');
+    await connection.query(BATCH_PLANNER_SETTINGS);
     run.start(snapshot);
     const gzip = zlib.createGzip({ level: options.gzipLevel ?? zlib.constants.Z_DEFAULT_COMPRESSION });
     await pipeline(Readable.from(run.chunks(), { objectMode: false, highWaterMark: READ_AHEAD_BYTES }), gzip, run.byteCounter(), options.sink, { signal });
@@ -90,7 +111,7 @@ export async function writeExportFile(options: WriteExportFileOptions): Promise<
       await run.cleanUp();
     } catch (cleanUpError) {
       // The connection is unusable: that matters more to the caller than why we stopped.
-      throw new Error((cleanUpError as Error).message, { cause: error });
+      throw new UnusableConnectionError((cleanUpError as Error).message, { cause: error });
     }
     if (signal?.aborted) throw signal.reason;
     throw error;
@@ -249,7 +270,7 @@ class ExportRun {
       });
       await cancelBackendQuery(this.options.connection);
       if (!(await stopped)) {
-        throw new Error('The export was stopped but its COPY did not end in time: discard this database connection');
+        throw new Error('The export was stopped but its COPY did not end in time');
       }
     }
     if (!this.inTransaction) return;
@@ -257,9 +278,7 @@ class ExportRun {
       await this.options.connection.query('ROLLBACK');
       this.inTransaction = false;
     } catch (error) {
-      throw new Error(`Could not roll back the export transaction: discard this database connection (${(error as Error).message})`, {
-        cause: error,
-      });
+      throw new Error(`Could not roll back the export transaction: ${(error as Error).message}`, { cause: error });
     }
   }
 }

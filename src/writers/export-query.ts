@@ -88,11 +88,16 @@ export function leadStatusJoin(joins: JoinSet): string {
   return joins.use('ls', 'LEFT JOIN lead_statuses ls ON ls.id = l.status_id');
 }
 
+// Children (contacts, their emails/phones/urls, addresses) are read in `position` order alone,
+// which their `(parent, position)` indexes yield without a sort; equal positions (the API never
+// writes them) come in index order. An `id` tie-break costs a sort per lead and list: ~20% of a
+// leads export.
+
 /** The lead's first contact (Close's primary contact), aliased `pc`. */
 export function primaryContactJoin(joins: JoinSet): string {
   return joins.use(
     'pc',
-    'LEFT JOIN LATERAL (SELECT x.id, x.name, x.title FROM contacts x WHERE x.lead_id = l.id ORDER BY x.position, x.id LIMIT 1) pc ON true',
+    'LEFT JOIN LATERAL (SELECT x.id, x.name, x.title FROM contacts x WHERE x.lead_id = l.id ORDER BY x.position LIMIT 1) pc ON true',
   );
 }
 
@@ -112,7 +117,7 @@ export function contactListJoin(joins: JoinSet, contactAlias: string, kind: Cont
   const alias = `${contactAlias}_${kind[0]}`;
   return joins.use(
     alias,
-    `LEFT JOIN LATERAL (SELECT array_agg(x.${value} ORDER BY x.position, x.id) AS v, array_agg(x.type ORDER BY x.position, x.id) AS t` +
+    `LEFT JOIN LATERAL (SELECT array_agg(x.${value} ORDER BY x.position) AS v, array_agg(x.type ORDER BY x.position) AS t` +
       ` FROM ${table} x WHERE x.contact_id = ${contactAlias}.id) ${alias} ON true`,
   );
 }
@@ -129,7 +134,7 @@ export const ADDRESS_COLUMNS = ['label', 'address_1', 'address_2', 'city', 'stat
 
 /** The lead's addresses as one array per column, in Close's order, aliased `ad`. */
 export function addressesJoin(joins: JoinSet): string {
-  const arrays = ADDRESS_COLUMNS.map((c) => `array_agg(x.${c} ORDER BY x.position, x.id) AS ${c}`).join(', ');
+  const arrays = ADDRESS_COLUMNS.map((c) => `array_agg(x.${c} ORDER BY x.position) AS ${c}`).join(', ');
   return joins.use('ad', `LEFT JOIN LATERAL (SELECT ${arrays} FROM addresses x WHERE x.lead_id = l.id) ad ON true`);
 }
 

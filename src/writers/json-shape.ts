@@ -84,10 +84,10 @@ function leadValueSql(shape: ExportShape, joins: JoinSet, field: LeadField): str
       return jsonArraySql(
         jsonObjectSql(contactPairs('lc', ALL_CONTACT_FIELDS, shape, true)),
         'contacts lc WHERE lc.lead_id = l.id',
-        'lc.position, lc.id',
+        'lc.position',
       );
     case 'contact_ids':
-      return jsonArraySql('lc.id', 'contacts lc WHERE lc.lead_id = l.id', 'lc.position, lc.id');
+      return jsonArraySql('lc.id', 'contacts lc WHERE lc.lead_id = l.id', 'lc.position');
     case 'addresses':
       return addressesSql();
     case 'custom':
@@ -130,18 +130,18 @@ function contactPairs(a: string, fields: readonly ContactField[], shape: ExportS
           jsonArraySql(
             "json_build_object('email', e.email, 'type', e.type, 'is_unsubscribed', e.is_unsubscribed)",
             `contact_emails e WHERE e.contact_id = ${a}.id`,
-            'e.position, e.id',
+            'e.position',
           ),
         ]);
         break;
       case 'phones':
         pairs.push([
           field,
-          jsonArraySql("json_build_object('phone', e.phone, 'type', e.type, 'country', e.country)", `contact_phones e WHERE e.contact_id = ${a}.id`, 'e.position, e.id'),
+          jsonArraySql("json_build_object('phone', e.phone, 'type', e.type, 'country', e.country)", `contact_phones e WHERE e.contact_id = ${a}.id`, 'e.position'),
         ]);
         break;
       case 'urls':
-        pairs.push([field, jsonArraySql("json_build_object('url', e.url, 'type', e.type)", `contact_urls e WHERE e.contact_id = ${a}.id`, 'e.position, e.id')]);
+        pairs.push([field, jsonArraySql("json_build_object('url', e.url, 'type', e.type)", `contact_urls e WHERE e.contact_id = ${a}.id`, 'e.position')]);
         break;
       case 'custom':
         pairs.push([field, customObjectJsonSql(a, ownFields(shape, 'contact'))]);
@@ -241,7 +241,7 @@ function addressesSql(): string {
   return jsonArraySql(
     "json_build_object('label', ad.label, 'address_1', ad.address_1, 'address_2', ad.address_2, 'city', ad.city, 'state', ad.state, 'zipcode', ad.zipcode, 'country', ad.country)",
     'addresses ad WHERE ad.lead_id = l.id',
-    'ad.position, ad.id',
+    'ad.position',
   );
 }
 
