@@ -157,35 +157,63 @@ class QueryCompiler {
    * those of related objects (for a lead: name, contact names, emails, phones, notes).
    * full_words and beginning_of_words accept each word in any of those fields; phrase and
    * exact_value need the whole value in one field.
+   *
+   * For objects with an id, each word (or the whole value) becomes
+   * `id IN (SELECT … UNION ALL SELECT …)`, one SELECT per field: a semi-join fed by each
+   * field's trigram index, where an OR of per-field predicates would scan the whole table.
    */
   private textSearch(scope: Scope, match: TextMatch): Predicate {
     const targets = scope.type.textTargets.map((target) => {
       const type = target.via ? objectTypeDef(target.via)! : scope.type;
       return { type, field: type.fields.get(target.field)! };
     });
-    const anyTarget = (m: TextMatch): Predicate => {
-      const parts: Sql[] = [];
+    const byWord = match.mode === 'full_words' || match.mode === 'beginning_of_words';
+    const units: TextMatch[] = byWord ? match.words.map((word) => ({ mode: match.mode, value: word, words: [word] })) : [match];
+    const applies = (field: FieldDef, m: TextMatch) => field.textKind !== 'phone' || /\d/.test(m.value);
+
+    if (!scope.type.hasId) {
+      return this.all(units.map((m) => {
+        const parts = targets.filter((t) => t.type === scope.type && applies(t.field, m)).map((t) => fieldTextPredicate(t.field, scope.alias, m));
+        return parts.length === 0 ? false : group(parts, 'OR');
+      }));
+    }
+    // Close ids are one word of letters, digits and `_`; only such a value can be one.
+    const id = match.value.trim();
+    const maybeId = /^[A-Za-z0-9_]+$/.test(id);
+    return this.all(units.map((m, i) => {
+      const selects: Sql[] = [];
+      if (maybeId && i === 0 && units.length === 1) selects.push(this.idSource(scope.type, (alias) => sql`${raw(`${alias}.id`)} = ${id}`));
       for (const { type, field } of targets) {
-        if (field.textKind === 'phone' && !/\d/.test(m.value)) continue;
+        if (!applies(field, m)) continue;
         if (type === scope.type) {
-          parts.push(fieldTextPredicate(field, scope.alias, m));
+          selects.push(this.idSource(type, (alias) => fieldTextPredicate(field, alias, m)));
         } else {
           const relation = findRelation(scope.type, type)!;
-          const condition: QueryNode = { kind: 'field_condition', negate: false, field, condition: { type: 'text', match: m } };
-          parts.push(this.related(relation, scope, condition) as Sql);
+          selects.push(this.relatedSource(relation, (alias) => fieldTextPredicate(field, alias, m)));
         }
       }
-      return parts.length === 0 ? false : group(parts, 'OR');
-    };
-    const byWord = match.mode === 'full_words' || match.mode === 'beginning_of_words';
-    const content = byWord
-      ? this.all(match.words.map((word) => anyTarget({ mode: match.mode, value: word, words: [word] })))
-      : anyTarget(match);
-    const byId = scope.type.hasId ? sql`${raw(`${scope.alias}.id`)} = ${match.value.trim()}` : undefined;
-    if (!byId) return content;
-    if (content === false) return byId;
-    if (content === true) return true;
-    return group([byId, content], 'OR');
+      if (selects.length === 0) return false;
+      return sql`${raw(`${scope.alias}.id`)} IN (${joinSql(selects, ' UNION ALL ')})`;
+    }));
+  }
+
+  /** `SELECT h.id FROM <type> h WHERE <organization, type scope, predicate>`. */
+  private idSource(type: ObjectTypeDef, predicate: (alias: string) => Sql): Sql {
+    const alias = `h${++this.aliases}`;
+    const conditions = [sql`${raw(`${alias}.organization_id`)} = ${this.organizationId}`, ...(type.scope ? [type.scope(alias)] : []), predicate(alias)];
+    return sql`SELECT ${raw(`${alias}.id`)} FROM ${raw(`${type.table} AS ${alias}`)} WHERE ${joinSql(conditions, ' AND ')}`;
+  }
+
+  /** `SELECT h.<link> FROM <related type> h WHERE …`: ids of the objects the matching related ones belong to. */
+  private relatedSource(relation: Relation, predicate: (alias: string) => Sql): Sql {
+    const alias = `h${++this.aliases}`;
+    const conditions = [
+      sql`${raw(`${alias}.organization_id`)} = ${this.organizationId}`,
+      ...(relation.to.scope ? [relation.to.scope(alias)] : []),
+      ...(relation.innerIsId ? [] : [sql`${relation.inner(alias)} IS NOT NULL`]),
+      predicate(alias),
+    ];
+    return sql`SELECT ${relation.inner(alias)} FROM ${raw(`${relation.to.table} AS ${alias}`)} WHERE ${joinSql(conditions, ' AND ')}`;
   }
 
   private all(parts: Predicate[]): Predicate {

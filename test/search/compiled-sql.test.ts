@@ -64,6 +64,7 @@ describe('nodes and conditions', () => {
     ['nested has_related across three hops', related('lead', 'opportunity', related('opportunity', 'contact', related('contact', 'contact_email', field('email', { type: 'text', mode: 'exact_value', value: 'a@b.c' }, 'contact_email'))))],
     ['field-less text over names, emails, phones and notes', text('full_words', 'acme 650')],
     ['field-less phrase', text('phrase', 'road runner')],
+    ['field-less text of one word, which may also be an id', text('beginning_of_words', 'lead_hoo')],
     ['a saved search, inlined', not(savedSearch('save_hot'))],
     ['multi-value custom fields', and(field('cf_tags', term('A')), field('cf_helpers', reference('user_or_group', USERS.ann)), field('cf_tags', prefix('b')))],
     ['custom date in the caller\'s zone', field('cf_signed', moments(localDate('2024-03-01', 'start'), inPeriod('this-month').before))],
