@@ -1,0 +1,166 @@
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAccessToken, createApiKey } from '../src/auth/credential-store.js';
+import { CloseApiClient, ValidationError } from './helpers/close-client.js';
+import { createTestDatabase, type TestDatabase } from './helpers/database.js';
+import { eventually } from './helpers/eventually.js';
+import { startTestGateway, type TestGateway } from './helpers/gateway.js';
+import { insertBulkLeads } from './exports/bulk-leads.js';
+import { parseCsv } from './exports/export-helpers.js';
+
+const LEADS = 15;
+
+/**
+ * A Close script pointed at the gateway: the Python client's wire behaviour drives
+ * create → poll → download → parse for every type and format, and Close's REST conventions hold.
+ */
+describe('Close-compatible REST surface', () => {
+  let db: TestDatabase;
+  let gateway: TestGateway;
+  let client: CloseApiClient;
+  let apiKey: string;
+  let organizationId: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const connection = (await db.knex.client.acquireConnection()) as pg.PoolClient;
+    try {
+      organizationId = await insertBulkLeads(connection, { tag: 'rest', leads: LEADS });
+    } finally {
+      await db.knex.client.releaseConnection(connection);
+    }
+    apiKey = (await createApiKey(db.knex, { organizationId, userId: 'user_rest_1' })).key;
+    gateway = await startTestGateway(db.url, { RATE_LIMIT_PER_SECOND: '30', JOB_POLL_INTERVAL: '300ms' });
+    client = new CloseApiClient(`${gateway.url}/api/v1/`, apiKey);
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+    await db?.drop();
+  });
+
+  const exportAndDownload = async (body: Record<string, unknown>) => {
+    const created = await client.post('export/lead', { ...body, send_done_email: false });
+    const done = await eventually(async () => {
+      const current = await client.get(`export/${created.id}`);
+      if (current.status === 'error') throw new Error(current.error);
+      return current.status === 'done' ? current : undefined;
+    }, { intervalMs: 200, what: `export ${created.id}` });
+    const response = await fetch(done.download_url);
+    return { done, response, text: await response.text() };
+  };
+
+  const contacts = LEADS * 2; // bulk leads have two contacts and one opportunity each
+  it.each([
+    ['leads', 'csv', LEADS],
+    ['contacts', 'csv', contacts],
+    ['lead_opps', 'csv', LEADS],
+    ['leads', 'json', LEADS],
+    ['contacts', 'json', contacts],
+    ['lead_opps', 'json', LEADS],
+  ])('exports %s as %s end to end the way a Close script does', async (type, format, rows) => {
+    const { done, response, text } = await exportAndDownload({ type, format, date_format: 'iso8601' });
+    expect(done).toMatchObject({ status: 'done', type, format, n_docs: rows, n_docs_processed: rows });
+    expect(response.headers.get('content-type')).toBe(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8');
+    if (format === 'csv') {
+      expect(parseCsv(text)).toHaveLength(rows + 1);
+    } else {
+      const parsed = JSON.parse(text) as { id: string; lead_id?: string }[];
+      expect(parsed).toHaveLength(rows);
+      if (type !== 'leads') expect(parsed.every((o) => o.lead_id?.startsWith('lead_rest_'))).toBe(true);
+    }
+  });
+
+  it('narrows the leads with s_query, results_limit and sort', async () => {
+    const { text } = await exportAndDownload({
+      type: 'leads',
+      format: 'json',
+      s_query: {
+        type: 'and',
+        queries: [
+          { type: 'object_type', object_type: 'lead' },
+          { type: 'field_condition', field: { type: 'regular_field', object_type: 'lead', field_name: 'status_id' }, condition: { type: 'reference', reference_type: 'status.lead', object_ids: ['stat_rest_1'] } },
+        ],
+      },
+      results_limit: 3,
+      sort: [{ direction: 'desc', field: { type: 'regular_field', object_type: 'lead', field_name: 'date_created' } }],
+    });
+    const expected = await db.knex('leads').where({ organization_id: organizationId, status_id: 'stat_rest_1' }).orderBy('date_created', 'desc').limit(3).pluck('id');
+    expect((JSON.parse(text) as { id: string }[]).map((l) => l.id)).toEqual(expected);
+  });
+
+  it('answers ValidationError with field-errors the client can read', async () => {
+    const error = (await client.post('export/lead', { format: 'csv', type: 'people' }).catch((e: unknown) => e)) as ValidationError;
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.fieldErrors.type).toMatch(/leads, contacts, lead_opps/);
+    const flag = (await client.post('export/lead', { format: 'csv', type: 'leads', include_activities: true }).catch((e: unknown) => e)) as ValidationError;
+    expect(flag.fieldErrors).toEqual({ include_activities: expect.stringMatching(/leads with format json/) });
+  });
+
+  it('routes with and without the trailing slash, and accepts Bearer tokens', async () => {
+    const { token } = await createAccessToken(db.knex, { organizationId, userId: 'user_rest_1' });
+    for (const url of [`${gateway.url}/api/v1/export/`, `${gateway.url}/api/v1/export`]) {
+      const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ has_more: expect.any(Boolean), data: expect.any(Array) });
+    }
+  });
+
+  it('pages lists with _limit and _skip, newest first', async () => {
+    const all = await client.get('export', { _limit: 100 });
+    const second = await client.get('export/lead', { _limit: 2, _skip: 1 });
+    expect(second.data.map((e: { id: string }) => e.id)).toEqual(all.data.slice(1, 3).map((e: { id: string }) => e.id));
+    expect(second.has_more).toBe(all.data.length > 3);
+    const tooMany = (await client.get('export', { _limit: 1000 }).catch((e: unknown) => e)) as ValidationError;
+    expect(tooMany.fieldErrors).toHaveProperty('_limit');
+  });
+
+  it('reads GET parameters from {"_params": …} with x-http-method-override: GET', async () => {
+    const response = await fetch(`${gateway.url}/api/v1/export/lead/`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}`,
+        'content-type': 'application/json',
+        'x-http-method-override': 'GET',
+      },
+      body: JSON.stringify({ _params: { _limit: 1, _fields: 'id,type' } }),
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { data: Record<string, unknown>[] };
+    expect(body.data).toHaveLength(1);
+    expect(Object.keys(body.data[0]).sort()).toEqual(['id', 'type']);
+  });
+
+  it('rejects an unreadable X-TZ-Offset with a field error, and accepts "-0.0"', async () => {
+    const bad = await fetch(`${gateway.url}/api/v1/export/`, {
+      headers: { authorization: `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}`, 'x-tz-offset': 'EST' },
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({ errors: [], 'field-errors': { 'X-TZ-Offset': expect.stringMatching(/not a number of hours/) } });
+    expect((await client.get('export', { _limit: 1 })).data).toHaveLength(1); // the client always sends -0.0
+  });
+
+  it('answers 429 with RateLimit, Retry-After and RateLimit-Reset past the per-key limit', async () => {
+    const { key } = await createApiKey(db.knex, { organizationId, userId: 'user_rest_2' });
+    const headers = { authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}` };
+    const responses = await Promise.all(Array.from({ length: 40 }, () => fetch(`${gateway.url}/api/v1/export/?_limit=1`, { headers })));
+    const limited = responses.filter((r) => r.status === 429);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(responses.filter((r) => r.status === 200).length).toBeLessThanOrEqual(30);
+    const sample = limited[0];
+    expect(sample.headers.get('ratelimit')).toMatch(/^limit=30, remaining=0, reset=\d+$/);
+    expect(Number(sample.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(sample.headers.get('ratelimit-reset')).toBe(sample.headers.get('retry-after'));
+    expect(await sample.json()).toMatchObject({ error: { rate_reset: expect.any(Number), message: expect.any(String) } });
+    const other = await client.get('export', { _limit: 1 }); // another key is not limited
+    expect(other.data).toBeDefined();
+  });
+
+  it("answers 404 for another organization's export id and 401 without credentials", async () => {
+    const foreign = await createApiKey(db.knex, { organizationId: (await db.knex('organizations').insert({ id: 'orga_other', name: 'Other' }).returning('id'))[0].id, userId: (await db.knex('users').insert({ id: 'user_other', organization_id: 'orga_other', email: 'x@other.example' }).returning('id'))[0].id });
+    const mine = (await client.get('export', { _limit: 1 })).data[0].id;
+    const response = await fetch(`${gateway.url}/api/v1/export/${mine}/`, { headers: { authorization: `Basic ${Buffer.from(`${foreign.key}:`).toString('base64')}` } });
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ error: 'Export not found' });
+    expect((await fetch(`${gateway.url}/api/v1/export/${mine}/`)).status).toBe(401);
+  });
+});
