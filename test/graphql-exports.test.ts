@@ -227,6 +227,27 @@ describe('GraphQL exports: startLeadExport, leadExportProgress, cancel, queueing
     expect(await db.knex('exports').count<{ count: number }[]>('* as count')).toEqual(before);
   });
 
+  it("accepts the README's example: Qualified leads with a CEO contact, created this quarter, a row per contact", async () => {
+    const readme = fs.readFileSync(path.join(import.meta.dirname, '../README.md'), 'utf8');
+    const example = /# variables: [^\n]*\n((?:# [^\n]*\n)+)/.exec(readme)![1].replace(/^# /gm, '');
+    const { input } = JSON.parse(example) as { input: Record<string, unknown> };
+    const qualified = await db.knex('leads as l')
+      .join('lead_statuses as s', 's.id', 'l.status_id')
+      .where({ 's.label': 'Qualified', 'l.organization_id': 'orga_gql' })
+      .count<{ count: number }[]>('* as count');
+    await db.knex('leads').where({ organization_id: 'orga_gql' }).update({ date_created: db.knex.fn.now() });
+    await db.knex('lead_statuses').where({ id: 'stat_gql_2' }).update({ label: 'Qualified' });
+    const { body } = await graphqlRequest(
+      gateway.url,
+      'query ($input: StartLeadExportInput!) { previewLeadExport(input: $input) { leads rows } }',
+      { variables: { input: { ...input, idempotencyKey: undefined } }, authorization },
+    );
+    expect(body.errors).toBeUndefined();
+    expect(qualified).toEqual([{ count: 0 }]); // before the rename no status was called Qualified
+    const expected = await db.knex('leads').where({ organization_id: 'orga_gql', status_id: 'stat_gql_2' }).count<{ count: number }[]>('* as count');
+    expect(body.data.previewLeadExport).toEqual({ leads: expected[0].count, rows: 2 * expected[0].count });
+  });
+
   it('lists exports newest first as a Relay connection', async () => {
     const query = `query ($after: String) { leadExports(first: 2, after: $after) { totalCount edges { cursor node { id dateCreated } } pageInfo { hasNextPage endCursor } } }`;
     const page1 = (await graphqlRequest(gateway.url, query, { authorization })).body.data.leadExports;
