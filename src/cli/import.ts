@@ -1,0 +1,191 @@
+import fs from 'node:fs';
+import type { Readable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.js';
+import { openDatabase } from '../db/database.js';
+import { isAppError } from '../errors/app-error.js';
+import { importLeadsJson, type ImportProgress, type ImportResult } from '../import/import-leads-json.js';
+import { createLogger } from '../logger.js';
+
+// `npm run import -- --org "Acme" leads.json.gz`: loads a JSON leads export into an
+// organization, all or nothing. Progress goes to stderr, the summary to stdout.
+// Exit codes: 0 done, 1 failed (nothing was written), 2 bad arguments or bad input (nothing
+// was written), 130 interrupted (nothing was written).
+
+const USAGE = `Usage: npm run import -- --org <name> [--new-ids] [--replace] <file.json | file.json.gz | ->
+
+Loads a JSON leads export (as this gateway or Close writes it) into an organization: leads with
+their contacts, addresses, opportunities, tasks, activities and custom objects. Missing users,
+statuses, pipelines, custom object types and custom fields are created; existing ones are
+matched (users by email or name, statuses by label, pipelines and custom fields by name).
+The import is one transaction: it lands completely or not at all.
+
+  --org <name>   organization to import into (created when missing)
+  --new-ids      give every imported object a new id (import copies); by default the file's
+                 ids are kept wherever no row has them yet, and objects whose id is taken by
+                 another organization get new ones
+  --replace      a lead the organization already has (same id) is replaced by the file's
+                 version, with everything under it; by default the import stops with an error
+  --help         show this help
+
+The file may be gzip-compressed (recognised by its content); "-" reads standard input.
+The database is DATABASE_URL, or the embedded PostgreSQL under DATA_DIR.
+`;
+
+type Arguments = { organizationName: string; file: string; newIds: boolean; replace: boolean };
+
+class UsageError extends Error {}
+
+function parseArguments(argv: string[]): Arguments | 'help' {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      org: { type: 'string' },
+      'new-ids': { type: 'boolean', default: false },
+      replace: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.help) return 'help';
+  const organizationName = values.org?.trim();
+  if (!organizationName) throw new UsageError('--org is required');
+  if (positionals.length === 0) throw new UsageError('the file to import is required');
+  if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}": import one file at a time`);
+  if (values['new-ids'] && values.replace) throw new UsageError('--replace and --new-ids exclude each other: new ids never match existing leads');
+  return { organizationName, file: positionals[0], newIds: values['new-ids'], replace: values.replace };
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+function duration(ms: number): string {
+  const seconds = ms / 1000;
+  if (seconds < 60) return `${seconds.toFixed(1)}s`;
+  const minutes = Math.floor(seconds / 60);
+  return `${minutes}m ${String(Math.floor(seconds % 60)).padStart(2, '0')}s`;
+}
+
+function progressLine(progress: ImportProgress, elapsedMs: number, totalBytes: number | undefined, name: string): string {
+  const seconds = Math.max(elapsedMs / 1000, 0.001);
+  const rate = `${count(Math.round(progress.elementsRead / seconds))} leads/s`;
+  const elements = `${count(progress.elementsRead)} leads read, ${count(progress.leadsWritten)} written`;
+  if (progress.phase !== 'reading') {
+    return `importing into "${name}": ${elements} (${rate}); ${progress.phase === 'finishing' ? 'finishing custom fields' : 'committing'}…`;
+  }
+  if (totalBytes === undefined || totalBytes === 0) return `importing into "${name}": ${elements}, ${megabytes(progress.bytesRead)} read, ${rate}`;
+  const share = Math.min(1, progress.bytesRead / totalBytes);
+  const eta = share > 0 ? `ETA ${duration((elapsedMs / share) * (1 - share))}` : 'ETA …';
+  return `importing into "${name}": ${(share * 100).toFixed(1)}% (${megabytes(progress.bytesRead)} / ${megabytes(totalBytes)}), ${elements}, ${rate}, ${eta}`;
+}
+
+function summary(args: Arguments, result: ImportResult): string {
+  const lines = Object.entries(result.rows).map(([table, n]) => [table, n] as const);
+  const created = result.created;
+  for (const [table, n] of [
+    ['users', created.usersCreated], ['lead_statuses', created.leadStatusesCreated], ['pipelines', created.pipelinesCreated],
+    ['opportunity_statuses', created.opportunityStatusesCreated], ['custom_object_types', created.customObjectTypesCreated],
+    ['custom_fields', created.customFieldsCreated],
+  ] as const) lines.push([`${table} (created)`, n]);
+  const width = Math.max(...lines.map(([table]) => table.length));
+  const total = Object.values(result.rows).reduce((sum, n) => sum + n, 0);
+  const seconds = Math.max(result.elapsedMs / 1000, 0.001);
+  const notes = [
+    `${count(result.ids.kept)} ids kept, ${count(result.ids.minted)} new`,
+    result.ids.minted > 0 && !args.newIds ? ' (the file\'s ids were taken by other rows, e.g. another organization holds the same leads)' : '',
+    result.leadsReplaced > 0 ? `; ${count(result.leadsReplaced)} existing leads replaced` : '',
+    created.usersMatched > 0 ? `; ${count(created.usersMatched)} users matched` : '',
+  ].join('');
+  return (
+    `Imported ${count(result.leads)} leads into "${args.organizationName}" (${result.organizationId}${result.organizationCreated ? ', new' : ''}) ` +
+    `in ${duration(result.elapsedMs)}: ${count(Math.round(result.leads / seconds))} leads/s, ${count(total)} rows, ${megabytes(result.bytesRead)} read\n` +
+    `${notes}\n${lines.map(([table, n]) => `  ${table.padEnd(width)}  ${count(n).padStart(12)}`).join('\n')}\n`
+  );
+}
+
+async function main(): Promise<number> {
+  let args: Arguments | 'help';
+  try {
+    args = parseArguments(process.argv.slice(2));
+  } catch (error) {
+    const message = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? (error as Error).message : String(error);
+    process.stderr.write(`error: ${message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (args === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+
+  let totalBytes: number | undefined;
+  let source: Readable;
+  if (args.file === '-') source = process.stdin;
+  else {
+    try {
+      const stat = fs.statSync(args.file);
+      if (!stat.isFile()) throw new UsageError(`${args.file} is not a file`);
+      totalBytes = stat.size;
+      fs.accessSync(args.file, fs.constants.R_OK);
+    } catch (error) {
+      const reason = error instanceof UsageError ? error.message : `cannot read ${args.file}: ${(error as Error).message}`;
+      process.stderr.write(`error: ${reason}\n`);
+      return 2;
+    }
+    source = fs.createReadStream(args.file, { highWaterMark: 1024 * 1024 });
+  }
+
+  const config = loadConfig(process.env);
+  const database = await openDatabase(config, createLogger(config));
+  const abort = new AbortController();
+  const interrupted = () => {
+    if (abort.signal.aborted) process.exit(130); // second Ctrl-C: stop waiting for the rollback
+    process.stderr.write('\ninterrupted: rolling back…\n');
+    abort.abort(new Error('interrupted'));
+  };
+  process.on('SIGINT', interrupted);
+  process.on('SIGTERM', interrupted);
+
+  // In place on a terminal; otherwise one line a second, for logs.
+  const tty = process.stderr.isTTY === true;
+  const started = Date.now();
+  let lastLine = 0;
+  try {
+    const result = await importLeadsJson(database.knex, {
+      organizationName: args.organizationName,
+      source,
+      ids: args.newIds ? 'new' : 'keep',
+      existingLeads: args.replace ? 'replace' : 'fail',
+      signal: abort.signal,
+      onProgress: (progress) => {
+        if (progress.phase === 'done') return;
+        const now = Date.now();
+        const line = progressLine(progress, now - started, totalBytes, args.organizationName);
+        if (tty) process.stderr.write(`\r\x1b[2K${line}`);
+        else if (now - lastLine >= 1000) {
+          process.stderr.write(`${line}\n`);
+          lastLine = now;
+        }
+      },
+    });
+    if (tty) process.stderr.write('\n');
+    process.stdout.write(summary(args, result));
+    return 0;
+  } catch (error) {
+    if (tty) process.stderr.write('\n');
+    if (abort.signal.aborted) {
+      process.stderr.write('interrupted: nothing was imported\n');
+      return 130;
+    }
+    if (isAppError(error) && (error.code === 'BAD_USER_INPUT' || error.code === 'CONFLICT')) {
+      process.stderr.write(`error: ${error.message}\nNothing was imported.\n`);
+      return 2;
+    }
+    process.stderr.write(`error: ${isAppError(error) ? error.message : ((error as Error)?.stack ?? String(error))}\nNothing was imported.\n`);
+    return 1;
+  } finally {
+    await database.close();
+  }
+}
+
+process.exitCode = await main();
