@@ -2,17 +2,15 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../src/auth/credential-store.js';
 import { sharedSecret } from '../src/db/settings.js';
 import { createDownloadLinkSigner } from '../src/exports/download-links.js';
+import { createBulkOrganization } from './helpers/bulk-organization.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { APIError, CloseApiClient, ValidationError } from './helpers/close-client.js';
 import { eventually } from './helpers/eventually.js';
 import { createTestOrganization } from './helpers/fixtures.js';
 import { startTestGateway, type TestGateway } from './helpers/gateway.js';
-import { insertBulkLeads } from './exports/bulk-leads.js';
 import { parseCsv } from './exports/export-helpers.js';
 
 const LEADS = 40;
@@ -39,15 +37,10 @@ describe('an export from request to download, over real HTTP and a real Agenda w
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const connection = (await db.knex.client.acquireConnection()) as pg.PoolClient;
-    try {
-      organizationId = await insertBulkLeads(connection, { tag: 'life', leads: LEADS });
-    } finally {
-      await db.knex.client.releaseConnection(connection);
-    }
-    const { key } = await createApiKey(db.knex, { organizationId, userId: 'user_life_1' });
+    const bulk = await createBulkOrganization(db, 'life', LEADS);
+    organizationId = bulk.organizationId;
     gateway = await startTestGateway(db.url, { JOB_POLL_INTERVAL: '500ms' });
-    client = new CloseApiClient(`${gateway.url}/api/v1/`, key);
+    client = new CloseApiClient(`${gateway.url}/api/v1/`, bulk.apiKey);
     exportsDir = path.join(gateway.dataDir, "exports");
   });
   afterAll(async () => {

@@ -1,14 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../src/auth/credential-store.js';
 import { newId } from '../src/db/ids.js';
 import { CloseApiClient } from './helpers/close-client.js';
+import { createBulkOrganization } from './helpers/bulk-organization.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { eventually } from './helpers/eventually.js';
 import { startTestGateway, type TestGateway } from './helpers/gateway.js';
-import { insertBulkLeads } from './exports/bulk-leads.js';
 
 /**
  * Without SMTP_URL the emails land in the outbox folder; the recurring maintenance job deletes
@@ -22,15 +20,10 @@ describe('export emails without SMTP, retention and lost jobs', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const connection = (await db.knex.client.acquireConnection()) as pg.PoolClient;
-    try {
-      organizationId = await insertBulkLeads(connection, { tag: 'keep', leads: 12 });
-    } finally {
-      await db.knex.client.releaseConnection(connection);
-    }
-    const { key } = await createApiKey(db.knex, { organizationId, userId: 'user_keep_1' });
+    const bulk = await createBulkOrganization(db, 'keep', 12);
+    organizationId = bulk.organizationId;
     gateway = await startTestGateway(db.url, { MAINTENANCE_INTERVAL: '1s', JOB_POLL_INTERVAL: '300ms', EXPORT_RETENTION: '1h' });
-    client = new CloseApiClient(`${gateway.url}/api/v1/`, key);
+    client = new CloseApiClient(`${gateway.url}/api/v1/`, bulk.apiKey);
   });
   afterAll(async () => {
     await gateway?.stop();

@@ -1,16 +1,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../src/auth/credential-store.js';
 import { createKnex, type Knex } from '../src/db/knex.js';
 import { CloseApiClient } from './helpers/close-client.js';
+import { createBulkOrganization } from './helpers/bulk-organization.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { eventually } from './helpers/eventually.js';
 import { startTestGateway, type TestGateway } from './helpers/gateway.js';
 import { spawnGateway, type GatewayProcess } from './helpers/process.js';
-import { insertBulkLeads } from './exports/bulk-leads.js';
 import { parseCsv } from './exports/export-helpers.js';
 
 const LEADS = 30;
@@ -30,17 +28,10 @@ describe('a worker killed mid-export', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const connection = (await db.knex.client.acquireConnection()) as pg.PoolClient;
-    let organizationId: string;
-    try {
-      organizationId = await insertBulkLeads(connection, { tag: 'take', leads: LEADS });
-    } finally {
-      await db.knex.client.releaseConnection(connection);
-    }
-    const { key } = await createApiKey(db.knex, { organizationId, userId: 'user_take_1' });
+    const bulk = await createBulkOrganization(db, 'take', LEADS);
     exportsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gateway-exports-'));
     api = await startTestGateway(db.url, { EXPORTS_DIR: exportsDir }, 'api');
-    client = new CloseApiClient(`${api.url}/api/v1/`, key);
+    client = new CloseApiClient(`${api.url}/api/v1/`, bulk.apiKey);
     workerEnv = {
       DATABASE_URL: db.url,
       DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'gateway-worker-')),

@@ -1,17 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../src/auth/credential-store.js';
 import { createKnex, type Knex } from '../src/db/knex.js';
+import { createBulkOrganization } from './helpers/bulk-organization.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { eventually } from './helpers/eventually.js';
-import { basicAuthorization, createTestOrganization } from './helpers/fixtures.js';
+import { createTestOrganization } from './helpers/fixtures.js';
 import { graphqlRequest, startTestGateway, type TestGateway } from './helpers/gateway.js';
 import { subscribe } from './helpers/graphql-ws.js';
 import { freePort } from './helpers/net.js';
-import { insertBulkLeads } from './exports/bulk-leads.js';
 import { parseCsv } from './exports/export-helpers.js';
 
 const LEADS = 25;
@@ -55,14 +53,8 @@ describe('GraphQL exports: startLeadExport, leadExportProgress, cancel, queueing
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const connection = (await db.knex.client.acquireConnection()) as pg.PoolClient;
-    let organizationId: string;
-    try {
-      organizationId = await insertBulkLeads(connection, { tag: 'gql', leads: LEADS });
-    } finally {
-      await db.knex.client.releaseConnection(connection);
-    }
-    authorization = basicAuthorization((await createApiKey(db.knex, { organizationId, userId: 'user_gql_1' })).key);
+    const bulk = await createBulkOrganization(db, 'gql', LEADS);
+    authorization = bulk.authorization;
     smtp = await startSmtpServer();
     gateway = await startTestGateway(db.url, { SMTP_URL: smtp.url, EXPORT_CONCURRENCY_PER_ORG: '1', JOB_POLL_INTERVAL: '500ms' });
     blocker = createKnex(db.url, { poolMax: 1 });

@@ -1,17 +1,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../src/auth/credential-store.js';
 import { createKnex, type Knex } from '../src/db/knex.js';
+import { createBulkOrganization } from './helpers/bulk-organization.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
-import { basicAuthorization } from './helpers/fixtures.js';
 import { graphqlRequest } from './helpers/gateway.js';
 import { subscribe } from './helpers/graphql-ws.js';
 import { freePort } from './helpers/net.js';
 import { spawnGateway, type GatewayProcess } from './helpers/process.js';
-import { insertBulkLeads } from './exports/bulk-leads.js';
 
 type Progress = { leadExportProgress: { status: string; nDocs: number | null; nDocsProcessed: number; downloadUrl: string | null } };
 
@@ -29,14 +26,8 @@ describe('API and worker in separate processes', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const connection = (await db.knex.client.acquireConnection()) as pg.PoolClient;
-    let organizationId: string;
-    try {
-      organizationId = await insertBulkLeads(connection, { tag: 'proc', leads: 20 });
-    } finally {
-      await db.knex.client.releaseConnection(connection);
-    }
-    authorization = basicAuthorization((await createApiKey(db.knex, { organizationId, userId: 'user_proc_1' })).key);
+    const bulk = await createBulkOrganization(db, 'proc', 20);
+    authorization = bulk.authorization;
     blocker = createKnex(db.url, { poolMax: 1 });
 
     const exportsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gateway-exports-'));

@@ -1,11 +1,10 @@
-import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccessToken, createApiKey } from '../src/auth/credential-store.js';
 import { CloseApiClient, ValidationError } from './helpers/close-client.js';
+import { createBulkOrganization } from './helpers/bulk-organization.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { eventually } from './helpers/eventually.js';
 import { startTestGateway, type TestGateway } from './helpers/gateway.js';
-import { insertBulkLeads } from './exports/bulk-leads.js';
 import { parseCsv } from './exports/export-helpers.js';
 
 const LEADS = 15;
@@ -23,13 +22,9 @@ describe('Close-compatible REST surface', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const connection = (await db.knex.client.acquireConnection()) as pg.PoolClient;
-    try {
-      organizationId = await insertBulkLeads(connection, { tag: 'rest', leads: LEADS });
-    } finally {
-      await db.knex.client.releaseConnection(connection);
-    }
-    apiKey = (await createApiKey(db.knex, { organizationId, userId: 'user_rest_1' })).key;
+    const bulk = await createBulkOrganization(db, 'rest', LEADS);
+    organizationId = bulk.organizationId;
+    apiKey = bulk.apiKey;
     gateway = await startTestGateway(db.url, { RATE_LIMIT_PER_SECOND: '30', JOB_POLL_INTERVAL: '300ms' });
     client = new CloseApiClient(`${gateway.url}/api/v1/`, apiKey);
   });

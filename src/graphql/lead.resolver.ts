@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
-import { findLead, listAddresses, listContacts, listOpportunities } from '../crm/lead-repository.js';
+import { findLead, listAddresses, listContacts, listOpportunities, type LeadRow } from '../crm/lead-repository.js';
 import type { GraphQLContext } from './context.js';
 import { Address, Contact, Lead, Opportunity } from './lead.type.js';
 
@@ -8,20 +8,7 @@ export class LeadResolver {
   @Query(() => Lead, { nullable: true, description: 'A lead of your organization; null when there is none with that id.' })
   async lead(@Arg('id', () => ID) id: string, @Ctx() { principal, services }: GraphQLContext): Promise<Lead | null> {
     const row = await findLead(services.knex, principal.organizationId, id);
-    if (!row) return null;
-    return {
-      id: row.id,
-      name: row.name,
-      displayName: row.display_name,
-      description: row.description,
-      url: row.url,
-      status: { id: row.status_id, label: row.status_label },
-      custom: row.custom,
-      createdBy: row.created_by,
-      updatedBy: row.updated_by,
-      dateCreated: row.date_created,
-      dateUpdated: row.date_updated,
-    };
+    return row ? toLead(row) : null;
   }
 
   @FieldResolver(() => [Contact], { description: 'Primary contact first.' })
@@ -77,4 +64,20 @@ export class LeadResolver {
       country: a.country,
     }));
   }
+}
+
+export function toLead(row: LeadRow): Lead {
+  return {
+    id: row.id,
+    name: row.name,
+    displayName: row.display_name,
+    description: row.description,
+    url: row.url,
+    status: { id: row.status_id, label: row.status_label },
+    custom: row.custom,
+    createdBy: row.created_by,
+    updatedBy: row.updated_by,
+    dateCreated: row.date_created,
+    dateUpdated: row.date_updated,
+  };
 }

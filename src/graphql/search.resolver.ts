@@ -1,10 +1,9 @@
 import { Args, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
-import type { LeadRow } from '../crm/lead-repository.js';
 import { DEFAULT_PAGE_SIZE, loadLeadRows, MAX_PAGE_SIZE, runSearchPage } from '../crm/search-service.js';
 import { AppError } from '../errors/app-error.js';
 import { parseTzOffsetHeader } from '../search/tz-offset.js';
 import type { GraphQLContext } from './context.js';
-import type { Lead } from './lead.type.js';
+import { toLead } from './lead.resolver.js';
 import { SearchLeadsArgs } from './search.args.js';
 import { LeadConnection } from './search.type.js';
 
@@ -46,20 +45,4 @@ export class SearchResolver {
   totalCount(@Root() connection: LeadConnection): Promise<number> {
     return connection.countAll();
   }
-}
-
-function toLead(row: LeadRow): Lead {
-  return {
-    id: row.id,
-    name: row.name,
-    displayName: row.display_name,
-    description: row.description,
-    url: row.url,
-    status: { id: row.status_id, label: row.status_label },
-    custom: row.custom,
-    createdBy: row.created_by,
-    updatedBy: row.updated_by,
-    dateCreated: row.date_created,
-    dateUpdated: row.date_updated,
-  };
 }
