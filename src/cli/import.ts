@@ -21,11 +21,13 @@ matched (users by email or name, statuses by label, pipelines and custom fields 
 The import is one transaction: it lands completely or not at all.
 
   --org <name>   organization to import into (created when missing)
-  --new-ids      give every imported object a new id (import copies); by default the file's
-                 ids are kept wherever no row has them yet, and objects whose id is taken by
-                 another organization get new ones
-  --replace      a lead the organization already has (same id) is replaced by the file's
-                 version, with everything under it; by default the import stops with an error
+  --new-ids      give every imported object a new random id: copies, however often imported.
+                 By default the file's ids are kept where no row has them yet; an object whose
+                 id another organization holds (the file's source, say) gets an id derived
+                 from the organization and its file id, the same on every import
+  --replace      a lead the organization already has (same or derived id: the file was
+                 imported before) is replaced by the file's version, with everything under it;
+                 by default the import stops with an error and writes nothing
   --help         show this help
 
 The file may be gzip-compressed (recognised by its content); "-" reads standard input.
@@ -93,7 +95,7 @@ function summary(args: Arguments, result: ImportResult): string {
   const seconds = Math.max(result.elapsedMs / 1000, 0.001);
   const notes = [
     `${count(result.ids.kept)} ids kept, ${count(result.ids.minted)} new`,
-    result.ids.minted > 0 && !args.newIds ? ' (the file\'s ids were taken by other rows, e.g. another organization holds the same leads)' : '',
+    result.ids.minted > 0 && !args.newIds ? ' (derived from the file\'s ids, which other rows hold: another organization has these leads)' : '',
     result.leadsReplaced > 0 ? `; ${count(result.leadsReplaced)} existing leads replaced` : '',
     created.usersMatched > 0 ? `; ${count(created.usersMatched)} users matched` : '',
   ].join('');
@@ -146,10 +148,11 @@ async function main(): Promise<number> {
   process.on('SIGINT', interrupted);
   process.on('SIGTERM', interrupted);
 
-  // In place on a terminal; otherwise one line a second, for logs.
+  // In place on a terminal; otherwise a line a second (and at each change of phase), for logs.
   const tty = process.stderr.isTTY === true;
   const started = Date.now();
   let lastLine = 0;
+  let lastPhase = '';
   try {
     const result = await importLeadsJson(database.knex, {
       organizationName: args.organizationName,
@@ -162,10 +165,11 @@ async function main(): Promise<number> {
         const now = Date.now();
         const line = progressLine(progress, now - started, totalBytes, args.organizationName);
         if (tty) process.stderr.write(`\r\x1b[2K${line}`);
-        else if (now - lastLine >= 1000) {
+        else if (now - lastLine >= 1000 || progress.phase !== lastPhase) {
           process.stderr.write(`${line}\n`);
           lastLine = now;
         }
+        lastPhase = progress.phase;
       },
     });
     if (tty) process.stderr.write('\n');

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type pg from 'pg';
 import { newId, type IdPrefix } from '../db/ids.js';
+import { derivedId } from './derived-id.js';
 import { FieldTypeInference, type CustomFieldType } from './field-type-inference.js';
 import { KeyOrder } from './key-order.js';
 
@@ -16,7 +17,9 @@ import { KeyOrder } from './key-order.js';
  *   pipelines by name, opportunity statuses by label within their pipeline; custom fields by
  *   name (case-insensitive, as their unique index) per object type;
  * - otherwise created, keeping the file's id when no row anywhere in the database has it
- *   (ids are primary keys shared by all organizations) and the import keeps ids.
+ *   (ids are primary keys shared by all organizations) and the import keeps ids, else with the
+ *   id derived from it for this organization (`derived-id.ts`), which the matching by id above
+ *   finds again when the same file is imported twice.
  *
  * Users the file names only by id (custom user values, a task's author) are created with a
  * placeholder email `imported+<id>@users.invalid` and no name; the name is filled in when a later
@@ -250,7 +253,7 @@ export class ImportCatalog {
         if (name && this.placeholders.has(mapped)) await this.nameUser(mapped, name);
         continue;
       }
-      const match = this.users.get(fileId) ?? (name ? this.matchUserByName(name) : undefined);
+      const match = this.users.get(fileId) ?? this.users.get(this.derived('user', fileId)) ?? (name ? this.matchUserByName(name) : undefined);
       if (match) {
         this.claimedUsers.add(match.id);
         this.setMapping(fileId, match.id);
@@ -298,7 +301,8 @@ export class ImportCatalog {
 
   private findLeadStatus(ref: LeadStatusRef): StatusRow | undefined {
     if (ref.fileId) {
-      const byId = this.leadStatuses.find((s) => s.id === ref.fileId);
+      const derived = this.derived('stat', ref.fileId);
+      const byId = this.leadStatuses.find((s) => s.id === ref.fileId || s.id === derived);
       if (byId) return byId;
     }
     if (!ref.label) return undefined;
@@ -307,8 +311,8 @@ export class ImportCatalog {
 
   private findPipeline(ref: OpportunityStatusRef): PipelineRow | undefined {
     if (ref.pipelineFileId) {
-      const mapped = this.map.get(ref.pipelineFileId) ?? ref.pipelineFileId;
-      const byId = this.pipelines.find((p) => p.id === mapped);
+      const ids = [this.map.get(ref.pipelineFileId), ref.pipelineFileId, this.derived('pipe', ref.pipelineFileId)];
+      const byId = this.pipelines.find((p) => ids.includes(p.id));
       if (byId) return byId;
     }
     if (!ref.pipelineName) return undefined;
@@ -372,7 +376,8 @@ export class ImportCatalog {
     for (const ref of refs.opportunityStatuses) {
       if (ref.fileId && this.map.has(ref.fileId)) continue;
       const pipeline = this.findPipeline(ref);
-      const byId = ref.fileId ? this.pipelines.flatMap((p) => p.statuses).find((s) => s.id === ref.fileId) : undefined;
+      const ids = ref.fileId ? [ref.fileId, this.derived('stat', ref.fileId)] : [];
+      const byId = ref.fileId ? this.pipelines.flatMap((p) => p.statuses).find((s) => ids.includes(s.id)) : undefined;
       const found = byId ?? (pipeline && ref.label ? pipeline.statuses.find((s) => s.label === ref.label) : undefined);
       if (found) {
         if (ref.fileId) this.setMapping(ref.fileId, found.id);
@@ -402,7 +407,9 @@ export class ImportCatalog {
     const create: string[] = [];
     for (const fileId of refs.customObjectTypes) {
       if (this.map.has(fileId)) continue;
+      const derived = this.derived('cotype', fileId);
       if (this.customObjectTypes.has(fileId)) this.setMapping(fileId, fileId);
+      else if (this.customObjectTypes.has(derived)) this.setMapping(fileId, derived);
       else create.push(fileId);
     }
     if (create.length === 0) return;
@@ -439,24 +446,33 @@ export class ImportCatalog {
     this.counts.customFieldsCreated += rows.length;
   }
 
+  /** The id `fileId` gets in this organization when another row has it (`derived-id.ts`). */
+  private derived(prefix: IdPrefix, fileId: string): string {
+    return derivedId(prefix, this.organizationId, fileId);
+  }
+
   /**
-   * Ids for new rows of `table`: the file's id when the import keeps ids and no row of the table
-   * has it (in any organization), otherwise a new one.
+   * Ids for new rows of `table`: with `keep`, the file's id when no row of the table has it (in
+   * any organization), else the id derived from it for this organization, else a random one;
+   * with `new`, random ones.
    */
   private async idsFor(table: string, prefix: IdPrefix, fileIds: ReadonlyArray<string | null>): Promise<string[]> {
-    const candidates = this.ids === 'keep' ? fileIds.filter((id): id is string => id !== null) : [];
-    const taken = new Set<string>();
-    if (candidates.length > 0) {
-      const { rows } = await this.connection.query<{ id: string }>(`SELECT id FROM ${table} WHERE id = ANY($1)`, [candidates]);
-      for (const row of rows) taken.add(row.id);
-    }
-    const seen = new Set<string>();
+    if (this.ids === 'new') return fileIds.map(() => newId(prefix));
+    const free = async (ids: string[]) => {
+      const { rows } = await this.connection.query<{ id: string }>(`SELECT id FROM ${table} WHERE id = ANY($1)`, [ids]);
+      const taken = new Set(rows.map((r) => r.id));
+      return (id: string) => !taken.has(id);
+    };
+    const given = fileIds.filter((id): id is string => id !== null);
+    const isFree = await free(given);
+    const derived = new Map(given.filter((id) => !isFree(id)).map((id) => [id, this.derived(prefix, id)]));
+    const isDerivedFree = derived.size > 0 ? await free([...derived.values()]) : () => false;
+    const used = new Set<string>();
     return fileIds.map((fileId) => {
-      if (this.ids === 'keep' && fileId !== null && !taken.has(fileId) && !seen.has(fileId)) {
-        seen.add(fileId);
-        return fileId;
-      }
-      return newId(prefix);
+      let id = fileId === null ? newId(prefix) : isFree(fileId) ? fileId : isDerivedFree(derived.get(fileId)!) ? derived.get(fileId)! : newId(prefix);
+      if (used.has(id)) id = newId(prefix);
+      used.add(id);
+      return id;
     });
   }
 

@@ -22,7 +22,10 @@ export type ImportOptions = {
   ids?: IdPolicy;
   /** A lead the organization already has (same id): `fail` (default) or `replace` it. Only with `ids: 'keep'`. */
   existingLeads?: ExistingLeadPolicy;
-  /** Called at least every `PROGRESS_INTERVAL_MS` while the import runs, and once at the end. Errors it throws are ignored. */
+  /**
+   * Called when the import starts reading, at least every `PROGRESS_INTERVAL_MS` while it runs,
+   * at each change of phase and once at the end. Errors it throws are ignored.
+   */
   onProgress?: (progress: ImportProgress) => void;
   /** Aborting rolls the import back and rejects with the signal's reason. */
   signal?: AbortSignal;
@@ -116,6 +119,7 @@ export async function importLeadsJson(knex: Knex, options: ImportOptions): Promi
         ids, existingLeads, organizationName, now: new Date().toISOString(), skipsForeignKeyChecks: bulkLoad.skipsForeignKeyChecks,
       });
       const rowsWritten = () => Object.values(writer.rows).reduce((sum, n) => sum + n, 0);
+      report();
       const splitter = new JsonArraySplitter();
       const batchBytes = options.batchBytes ?? DEFAULT_BATCH_BYTES;
       let batch: ParsedElement[] = [];
@@ -147,9 +151,11 @@ export async function importLeadsJson(knex: Knex, options: ImportOptions): Promi
       await writing;
       options.signal?.throwIfAborted();
       progress.phase = 'finishing';
+      report();
       await catalog.finish();
       await bulkLoad.finish();
       progress.phase = 'committing';
+      report();
       await connection.query('COMMIT');
       result = {
         organizationId: organization.id,

@@ -14,6 +14,8 @@ const CLOSE_BRACKET = 0x5d;
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 
+const BOM = [0xef, 0xbb, 0xbf];
+
 const isWhitespace = (byte: number) => byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 
 type State = 'start' | 'first-element-or-end' | 'element-or-end' | 'in-element' | 'separator-or-end' | 'after-array';
@@ -49,12 +51,12 @@ export class JsonArraySplitter {
   private escaped = false;
   /** The element is a bare scalar (number, true, …): it ends at a separator, `]` or whitespace. */
   private scalar = false;
+  private bomBytes = 0;
 
   /** The elements completed by `chunk`, in order. */
   push(chunk: Buffer): JsonArrayElement[] {
     const out: JsonArrayElement[] = [];
     let i = 0;
-    if (this.consumed === 0 && this.state === 'start' && chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) i = 3;
     let from = -1; // start of the current element within this chunk, -1 if it began earlier
     const n = chunk.length;
     while (i < n) {
@@ -113,7 +115,11 @@ export class JsonArraySplitter {
           break;
         }
         case 'start':
-          if (isWhitespace(byte)) i++;
+          // A byte-order mark, possibly cut across chunks, is skipped.
+          if (this.consumed + i < BOM.length && this.consumed + i === this.bomBytes && byte === BOM[this.bomBytes]) {
+            this.bomBytes++;
+            i++;
+          } else if (isWhitespace(byte)) i++;
           else if (byte === OPEN_BRACKET) {
             this.state = 'first-element-or-end';
             i++;

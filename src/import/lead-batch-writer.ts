@@ -4,6 +4,7 @@ import { AppError } from '../errors/app-error.js';
 import { COPY_TABLES, CopyBatch, type CopyTable } from '../seed/copy-batch.js';
 import { copyRows } from '../seed/copy-loader.js';
 import { BatchRefs, type IdPolicy, type ImportCatalog } from './import-catalog.js';
+import { derivedId } from './derived-id.js';
 import { elementError } from './lead-element.js';
 import { addLeadRows, collectRefs, OWN_TABLE_PREFIX, ownIds, type ElementIds, type OwnTable, type ParsedElement } from './lead-rows.js';
 
@@ -33,9 +34,11 @@ export type IdCounts = { kept: number; minted: number };
  * - A lead of the target organization: the file was imported before → AppError CONFLICT, or with
  *   `existingLeads: 'replace'` that lead and everything under it is deleted and written again
  *   from the file (the children's ids are then free again).
- * - A row of any other organization (or another lead): the object gets a new id, and every
- *   reference to it in the element is rewritten.
- * With `ids: 'new'` every object gets a new id.
+ * - A row of another organization (the file's source, typically) or of another lead: the object
+ *   gets the id derived from the organization and its file id (`derived-id.ts`), and every
+ *   reference to it in the element is rewritten. Importing the same file again into the same
+ *   organization derives the same ids, so the rules above recognise its leads.
+ * With `ids: 'new'` every object gets a random new id: copies, however often imported.
  */
 export class LeadBatchWriter {
   readonly rows: Record<CopyTable, number> = Object.fromEntries(COPY_TABLES.map((t) => [t, 0])) as Record<CopyTable, number>;
@@ -81,50 +84,44 @@ export class LeadBatchWriter {
         seen.set(fileId, { index: element.index, path });
       }
     }
-
-    const taken = this.options.ids === 'keep' ? await this.takenIds(perElement.flatMap((e) => e.own)) : new Map<string, TakenId>();
-    const replaced = new Set<string>();
-    if (this.options.ids === 'keep') {
-      for (const { element, own } of perElement) {
-        for (const { table, fileId, path } of own) {
-          const row = taken.get(fileId);
-          if (!row || table !== 'leads' || row.table !== 'leads') continue;
-          if (row.ours) throw elementError(element.index, path, `${fileId} appears twice in the file (an earlier element has it too)`);
-          if (!row.sameOrganization) continue;
-          if (this.options.existingLeads === 'fail') {
-            throw new AppError(
-              'CONFLICT',
-              `element ${element.index}: lead ${fileId} already exists in organization "${this.options.organizationName}": ` +
-                'this file, or part of it, was imported before. Run again with --replace to overwrite ' +
-                "the organization's copy of such leads with the file's, or with --new-ids to import the file's leads as new copies.",
-              { details: { fieldErrors: { [`[${element.index}].id`]: 'already exists in the organization' } } },
-            );
-          }
-          replaced.add(fileId);
+    const all = perElement.flatMap(({ element, own }) => own.map((o) => ({ ...o, element })));
+    const assigned = new Map<string, string>();
+    if (this.options.ids === 'new') {
+      for (const { table, fileId } of all) assigned.set(fileId, newId(OWN_TABLE_PREFIX[table]));
+    } else {
+      // Leads first: replacing one frees the ids of everything under it.
+      const leads = all.filter((o) => o.table === 'leads');
+      const replaced = await this.decideIds(leads, assigned, (candidate, row) => {
+        if (!row.sameOrganization) return 'taken';
+        if (this.options.existingLeads === 'fail') {
+          throw new AppError(
+            'CONFLICT',
+            `element ${candidate.element.index}: lead ${candidate.fileId} already exists in organization "${this.options.organizationName}"` +
+              `${candidate.id === candidate.fileId ? '' : ` (as ${candidate.id}, the id this import gives it there)`}: ` +
+              'this file, or part of it, was imported before. Run again with --replace to overwrite ' +
+              "the organization's copy of such leads with the file's, or with --new-ids to import the file's leads as new copies.",
+            { details: { fieldErrors: { [`[${candidate.element.index}].id`]: 'already exists in the organization' } } },
+          );
         }
-      }
-      if (replaced.size > 0) {
+        return 'replace';
+      });
+      if (replaced.length > 0) {
         // Cascades to everything under these leads, which frees their children's ids too. The
         // cascade is a foreign-key trigger: replica mode would skip it and leave orphans.
         const sql = 'DELETE FROM leads WHERE organization_id = $1 AND id = ANY($2)';
         if (this.options.skipsForeignKeyChecks) await this.connection.query('SET LOCAL session_replication_role TO DEFAULT');
-        await this.connection.query(sql, [this.catalog.organizationId, [...replaced]]);
+        await this.connection.query(sql, [this.catalog.organizationId, replaced]);
         if (this.options.skipsForeignKeyChecks) await this.connection.query("SET LOCAL session_replication_role = 'replica'");
-        this.leadsReplaced += replaced.size;
+        this.leadsReplaced += replaced.length;
       }
+      await this.decideIds(all.filter((o) => o.table !== 'leads'), assigned, () => 'taken');
     }
 
-    return perElement.map(({ element, own }) => {
+    return perElement.map(({ own }) => {
       const map = new Map<string, string>();
       let renamed = false;
-      for (const { table, fileId, path } of own) {
-        const row = taken.get(fileId);
-        let id = fileId;
-        if (this.options.ids === 'new') id = newId(OWN_TABLE_PREFIX[table]);
-        else if (row && !(row.table === table && replaced.has(row.leadId) && row.sameOrganization)) {
-          if (row.ours) throw elementError(element.index, path, `${fileId} appears twice in the file (an earlier element has it too)`);
-          id = newId(OWN_TABLE_PREFIX[table]);
-        }
+      for (const { fileId } of own) {
+        const id = assigned.get(fileId)!;
         if (id === fileId) this.ids.kept++;
         else {
           this.ids.minted++;
@@ -134,6 +131,45 @@ export class LeadBatchWriter {
       }
       return { own: map, renamed };
     });
+  }
+
+  /**
+   * Keeps each file id when no row has it; otherwise tries the id derived from the organization
+   * and the file id (`derived-id.ts`), then a random one. A row this import wrote itself means
+   * the file holds the id twice. `onTaken` decides about any other row: `taken` moves on to the
+   * next candidate, `replace` keeps the candidate (its row is about to be deleted). Returns the
+   * ids to replace.
+   */
+  private async decideIds(
+    objects: ReadonlyArray<{ table: OwnTable; fileId: string; path: string; element: ParsedElement }>,
+    assigned: Map<string, string>,
+    onTaken: (candidate: { fileId: string; id: string; element: ParsedElement }, row: TakenId) => 'taken' | 'replace',
+  ): Promise<string[]> {
+    const replace: string[] = [];
+    let pending = objects.map((o) => ({ ...o, id: o.fileId, derived: false }));
+    while (pending.length > 0) {
+      const taken = await this.takenIds(pending.map((o) => ({ table: o.table, fileId: o.id })));
+      const next: typeof pending = [];
+      for (const candidate of pending) {
+        const row = taken.get(candidate.id);
+        if (!row) {
+          assigned.set(candidate.fileId, candidate.id);
+          continue;
+        }
+        if (row.ours) throw elementError(candidate.element.index, candidate.path, `${candidate.fileId} appears twice in the file (an earlier element has it too)`);
+        if (onTaken(candidate, row) === 'replace') {
+          assigned.set(candidate.fileId, candidate.id);
+          replace.push(candidate.id);
+        } else if (!candidate.derived) {
+          next.push({ ...candidate, id: derivedId(OWN_TABLE_PREFIX[candidate.table], this.catalog.organizationId, candidate.fileId), derived: true });
+        } else {
+          // The derived id is taken by an unrelated row: astronomically unlikely, but possible by design of a file.
+          assigned.set(candidate.fileId, newId(OWN_TABLE_PREFIX[candidate.table]));
+        }
+      }
+      pending = next;
+    }
+    return replace;
   }
 
   /** Which of `own`'s ids some row already has, whose row it is, and whether this import wrote it. */

@@ -1,0 +1,104 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedOrganization } from '../../src/seed/seed-organization.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { PROJECT_ROOT } from '../helpers/process.js';
+import { exportOrganization, organizationCounts, tableCounts } from './import-helpers.js';
+
+type Run = { code: number | null; stdout: string; stderr: string };
+
+/** `npm run import -- …` as a real child process (tsx, as the npm script runs it). */
+function runCli(args: string[], env: Record<string, string>, options: { tty?: boolean } = {}): Promise<Run> {
+  const command = [process.execPath, '--import', 'tsx', path.join(PROJECT_ROOT, 'src/cli/import.ts'), ...args];
+  // `script` gives the child a terminal, to see the progress bar drawn in place.
+  const [file, argv] = options.tty
+    ? ['script', ['-qefc', command.map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' '), '/dev/null']]
+    : [command[0], command.slice(1)];
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, argv, { cwd: PROJECT_ROOT, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('npm run import (CLI)', () => {
+  let db: TestDatabase;
+  let dir: string;
+  let gz: string;
+  let plain: string;
+  let bad: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const org = (await seedOrganization(db.knex, { organizationName: 'Source', leads: 30, seed: 5 })).organizationId;
+    const file = await exportOrganization(db.url, org);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'import-cli-'));
+    gz = path.join(dir, 'leads.json.gz');
+    fs.writeFileSync(gz, zlib.gzipSync(file));
+    plain = path.join(dir, 'leads.json');
+    fs.writeFileSync(plain, file);
+    const leads = JSON.parse(file);
+    leads[3].tasks = [{ id: 'task_x', is_complete: 'yes' }];
+    bad = path.join(dir, 'bad.json');
+    fs.writeFileSync(bad, JSON.stringify(leads));
+    env = { DATABASE_URL: db.url };
+  });
+  afterAll(async () => {
+    await db?.drop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('imports a .json.gz file: exit 0, progress on stderr line by line, the summary on stdout; bad arguments and bad input exit 2 and write nothing', async () => {
+    const before = await tableCounts(db.knex);
+    const [ok, noOrg, missing, malformed, both] = await Promise.all([
+      runCli(['--org', 'From CLI', gz], env),
+      runCli([gz], env),
+      runCli(['--org', 'Missing', path.join(dir, 'nope.json')], env),
+      runCli(['--org', 'Malformed', bad], env),
+      runCli(['--org', 'Both', '--replace', '--new-ids', gz], env),
+    ]);
+
+    expect(ok.stderr).toMatch(/^importing into "From CLI": \d+\.\d% \([\d.]+ MB \/ [\d.]+ MB\), \d+ leads read, \d+ written, [\d,]+ leads\/s, ETA/m);
+    expect(ok.stderr).toMatch(/^importing into "From CLI": 30 leads read, 30 written \([\d,]+ leads\/s\); committing…$/m);
+    expect(ok.stderr).not.toContain('\r');
+    expect(ok.stdout).toMatch(/^Imported 30 leads into "From CLI" \(orga_\w+, new\) in [\d.]+s: [\d,]+ leads\/s, [\d,]+ rows, [\d.]+ MB read$/m);
+    expect(ok.stdout).toMatch(/^ {2}activities +\d+$/m);
+    expect(ok.stdout).toMatch(/^ {2}custom_fields \(created\) +\d+$/m);
+    expect(ok.code).toBe(0);
+    const [id] = await db.knex('organizations').where({ name: 'From CLI' }).pluck('id');
+    expect((await organizationCounts(db.knex, id)).leads).toBe(30);
+
+    expect(noOrg).toMatchObject({ code: 2, stdout: '' });
+    expect(noOrg.stderr).toMatch(/^error: --org is required\n\nUsage: npm run import/);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^error: cannot read .*nope\.json: ENOENT/);
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toContain('error: element 3: tasks[0].is_complete: expected true or false, got the string "yes"\nNothing was imported.\n');
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/^error: --replace and --new-ids exclude each other/);
+
+    // Only the successful run wrote anything.
+    const after = await tableCounts(db.knex);
+    expect(after.organizations).toBe(before.organizations + 1);
+    expect(after.leads).toBe(before.leads + 30);
+  });
+
+  it('draws the progress bar in place on a terminal; a repeated import exits 2 with the way out', async () => {
+    const first = await runCli(['--org', 'On a terminal', plain], env, { tty: true });
+    expect(first.code).toBe(0);
+    // script(1) merges the terminal's output into stdout.
+    expect(first.stdout).toMatch(/\r\x1b\[2Kimporting into "On a terminal": /);
+    const again = await runCli(['--org', 'On a terminal', plain], env);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/^error: element 0: lead lead_\w+ already exists in organization "On a terminal" \(as lead_\w+, the id this import gives it there\): .* Run again with --replace .*\nNothing was imported\.\n$/m);
+  });
+});
