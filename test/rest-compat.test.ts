@@ -83,6 +83,37 @@ describe('Close-compatible REST surface', () => {
     expect((JSON.parse(text) as { id: string }[]).map((l) => l.id)).toEqual(expected);
   });
 
+  it('exports the opportunities that Close-style params select, as type opps', async () => {
+    const created = await client.post('export/opportunity', {
+      format: 'csv',
+      date_format: 'iso8601',
+      send_done_email: false,
+      params: { status_id: 'stat_rest_o2', value__gte: '500', user_id__in: 'user_rest_1,user_rest_2' },
+    });
+    expect(created).toMatchObject({ type: 'opps', status: 'created', params: { status_id: 'stat_rest_o2' } });
+    expect(created).not.toHaveProperty('s_query');
+    const done = await eventually(async () => {
+      const current = await client.get(`export/opportunity/${created.id}`);
+      return current.status === 'done' ? current : undefined;
+    }, { intervalMs: 200 });
+    const expected = await db.knex('opportunities')
+      .where({ organization_id: organizationId, status_id: 'stat_rest_o2' })
+      .where('value', '>=', 500)
+      .orderBy(['lead_id', 'date_created', 'id'])
+      .pluck('id');
+    expect(expected.length).toBeGreaterThan(0);
+    expect(done.n_docs).toBe(expected.length);
+    const rows = parseCsv(await (await fetch(done.download_url)).text());
+    expect(rows[0][0]).toBe('opportunity_id');
+    expect(rows.slice(1).map((r) => r[0])).toEqual(expected);
+    expect((await client.get('export/opportunity')).data.map((e: { id: string }) => e.id)).toEqual([created.id]);
+    await expect(client.get(`export/lead/${created.id}`)).rejects.toMatchObject({ status: 404 });
+    expect((await client.get(`export/${created.id}`)).type).toBe('opps');
+
+    const bad = (await client.post('export/opportunity', { format: 'csv', params: { colour: 'red', value__gte: 'lots' } }).catch((e: unknown) => e)) as ValidationError;
+    expect(Object.keys(bad.fieldErrors).sort()).toEqual(['params.colour', 'params.value__gte']);
+  });
+
   it('answers ValidationError with field-errors the client can read', async () => {
     const error = (await client.post('export/lead', { format: 'csv', type: 'people' }).catch((e: unknown) => e)) as ValidationError;
     expect(error).toBeInstanceOf(ValidationError);
@@ -101,8 +132,9 @@ describe('Close-compatible REST surface', () => {
   });
 
   it('pages lists with _limit and _skip, newest first', async () => {
-    const all = await client.get('export', { _limit: 100 });
+    const all = await client.get('export/lead', { _limit: 100 });
     const second = await client.get('export/lead', { _limit: 2, _skip: 1 });
+    expect((await client.get('export', { _limit: 100 })).data).toHaveLength(all.data.length + 1); // and the opportunity export
     expect(second.data.map((e: { id: string }) => e.id)).toEqual(all.data.slice(1, 3).map((e: { id: string }) => e.id));
     expect(second.has_more).toBe(all.data.length > 3);
     const tooMany = (await client.get('export', { _limit: 1000 }).catch((e: unknown) => e)) as ValidationError;

@@ -1,6 +1,7 @@
 import { loadSearchContext } from '../crm/search-service.js';
 import type { Knex } from '../db/knex.js';
 import { compileLeadSelection } from '../search/compile-query.js';
+import { compileOpportunityFilters } from './opportunity-filters.js';
 import type { ExportRecord } from './export-record.js';
 
 /**
@@ -34,4 +35,24 @@ export async function compileExportSelection(
     context,
   );
   return builder.toSQL().toNative();
+}
+
+/**
+ * An opportunity export's rows: the opportunities its `params` filters match, grouped by lead
+ * (leads by id, each lead's opportunities oldest first). Throws BAD_USER_INPUT for bad filters.
+ */
+export function opportunityExportSelection(record: Pick<ExportRecord, 'organization_id' | 'params'>): {
+  leadSelection: { sql: string; bindings: readonly unknown[] };
+  opportunityFilter: string;
+} {
+  const opportunityFilter = compileOpportunityFilters(record.params);
+  return {
+    opportunityFilter,
+    leadSelection: {
+      sql: `SELECT l.id FROM leads l WHERE l.organization_id = $1
+              AND EXISTS (SELECT 1 FROM opportunities o WHERE o.lead_id = l.id AND ${opportunityFilter})
+            ORDER BY l.id`,
+      bindings: [record.organization_id],
+    },
+  };
 }

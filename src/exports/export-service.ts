@@ -19,6 +19,7 @@ import {
   queuePosition,
 } from './export-repository.js';
 import { compileExportSelection } from './export-selection.js';
+import { compileOpportunityFilters } from './opportunity-filters.js';
 import { previewExport, type ExportPreview } from './preview-export.js';
 
 export type ExportServiceDeps = {
@@ -126,6 +127,34 @@ export function createExportService(deps: ExportServiceDeps) {
         if (!winner) throw error;
         return sameRequestOrConflict(winner, requestHash!);
       }
+      await deps.enqueue(record.id);
+      return record;
+    },
+
+    /**
+     * Validates a `POST /export/opportunity/` body (`params` = Close's opportunity filters,
+     * `format`, `date_format`, `fields`, `send_done_email`) and queues an export with one row
+     * per matching opportunity (type `opps`).
+     */
+    async createOpportunityExport(principal: Principal, body: unknown, options: { tzOffsetMinutes: number }): Promise<ExportRecord> {
+      const input = (typeof body === 'object' && body !== null && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
+      const params = parseExportParams({
+        format: input.format,
+        type: 'lead_opps',
+        date_format: input.date_format,
+        fields: input.fields,
+        send_done_email: input.send_done_email,
+      });
+      compileOpportunityFilters(input.params);
+      const record = await insertExport(knex, {
+        ...leadExportDraft(principal, params, options.tzOffsetMinutes),
+        id: newId('expo'),
+        kind: 'opportunity',
+        type: 'opps',
+        params: (input.params as Record<string, unknown> | undefined) ?? {},
+        idempotency_key: null,
+        request_hash: null,
+      });
       await deps.enqueue(record.id);
       return record;
     },

@@ -26,7 +26,7 @@ export type ExportSnapshot = {
  */
 export async function takeExportSnapshot(
   connection: pg.ClientBase,
-  options: { organizationId: string; params: ExportParams; leadSelection?: LeadSelection },
+  options: { organizationId: string; params: ExportParams; leadSelection?: LeadSelection; opportunityFilter?: string },
 ): Promise<ExportSnapshot> {
   const { organizationId, params } = options;
   const selection = selectionSql(options.leadSelection, organizationId);
@@ -47,7 +47,8 @@ export async function takeExportSnapshot(
   let nDocs = leadCount;
   if (params.type !== 'leads') {
     const table = params.type === 'contacts' ? 'contacts' : 'opportunities';
-    nDocs = await count(connection, `SELECT count(*) FROM ${table} x JOIN ${SNAPSHOT_TABLE} b ON b.id = x.lead_id`);
+    const filter = params.type === 'lead_opps' && options.opportunityFilter ? ` WHERE ${options.opportunityFilter}` : '';
+    nDocs = await count(connection, `SELECT count(*) FROM ${table} o JOIN ${SNAPSHOT_TABLE} b ON b.id = o.lead_id${filter}`);
   }
 
   const csvAddresses = params.format === 'csv' && (params.type === 'leads' ? params.fields.includes('addresses') : params.include_addresses);

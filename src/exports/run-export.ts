@@ -4,7 +4,7 @@ import type { Logger } from '../logger.js';
 import type { ExportStorage, PendingObject } from '../storage/export-storage.js';
 import { claimRun, failRun, finishRun, recordProgress, type RunProgress } from './export-repository.js';
 import type { ExportRecord } from './export-record.js';
-import { compileExportSelection } from './export-selection.js';
+import { compileExportSelection, opportunityExportSelection } from './export-selection.js';
 import type { ExportParams } from './export-params.js';
 import { writeExportFile } from './write-export-file.js';
 
@@ -74,7 +74,7 @@ export async function runExport(deps: RunExportDeps, exportId: string, hooks: Ru
       connection,
       organizationId: record.organization_id,
       params: exportParamsOf(record),
-      leadSelection: await compileExportSelection(deps.knex, record),
+      ...(record.kind === 'opportunity' ? opportunityExportSelection(record) : { leadSelection: await compileExportSelection(deps.knex, record) }),
       sink: pending.stream,
       signal: stop.signal,
       onProgress: progress.update,
@@ -145,10 +145,10 @@ function percentOf(progress: RunProgress | undefined): number {
 
 /** The request parameters as the export record stored them. */
 function exportParamsOf(record: ExportRecord): ExportParams {
-  if (record.type === 'opps') throw new Error('opportunity exports are not run by runExport');
   return {
     format: record.format,
-    type: record.type,
+    // An opportunity export is a lead_opps file restricted to the opportunities its filters match.
+    type: record.type === 'opps' ? 'lead_opps' : record.type,
     date_format: record.date_format,
     fields: record.fields as ExportParams['fields'],
     include_activities: record.include_activities,

@@ -34,6 +34,12 @@ export function exportRoutes(exports: ExportService): Router {
     present(res, await exports.createLeadExport(principal, req.body ?? {}, { tzOffsetMinutes }));
   });
   router.get('/export/lead', list('lead'));
+  router.post('/export/opportunity', async (req, res) => {
+    const { principal, tzOffsetMinutes } = restLocals(res);
+    present(res, await exports.createOpportunityExport(principal, req.body ?? {}, { tzOffsetMinutes }));
+  });
+  router.get('/export/opportunity', list('opportunity'));
+  router.get('/export/opportunity/:id', get('opportunity'));
   router.get('/export/lead/:id', get('lead'));
   router.get('/export', list());
   router.get('/export/:id', get());

@@ -23,7 +23,8 @@ export function exportStatement(shape: ExportShape, source: LeadSource): ExportS
   } else {
     selectList = jsonRowSql(shape, joins);
   }
-  const { rowJoin, rowOrder } = ROWS[shape.type];
+  const { rowOrder } = ROWS[shape.type];
+  const rowJoin = shape.opportunityFilter && shape.type === 'lead_opps' ? `${ROWS.lead_opps.rowJoin} AND (${shape.opportunityFilter})` : ROWS[shape.type].rowJoin;
   const select =
     `SELECT ${selectList}\nFROM ${source.from}${rowJoin ? `\n  ${rowJoin}` : ''}\n  ${joins.toSql()}\n` +
     `WHERE ${source.where}\nORDER BY ${source.orderBy}${rowOrder ? `, ${rowOrder}` : ''}`;
