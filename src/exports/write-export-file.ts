@@ -30,6 +30,8 @@ export type WriteExportFileOptions = {
   params: ExportParams;
   /** The leads to export, in file order; default: every lead of the organization by id. */
   leadSelection?: LeadSelection;
+  /** `lead_opps` only: SQL over the opportunity alias `o`; only matching opportunities become rows. */
+  opportunityFilter?: string;
   /** Receives the gzip bytes; ended when the file is complete. */
   sink: Writable;
   signal?: AbortSignal;
@@ -56,7 +58,7 @@ const BATCH_PLANNER_SETTINGS = 'SET LOCAL enable_hashjoin = off; SET LOCAL enabl
 
 const PROGRESS_INTERVAL_MS = 250;
 const TARGET_BATCH_MS = 250;
-const FIRST_BATCH = 1000;
+const FIRST_BATCH = 500;
 const MIN_BATCH = 100;
 const MAX_BATCH = 100_000;
 /** Rows are coalesced into chunks of at least this many bytes before gzip (stack notes S1). */
@@ -147,6 +149,7 @@ class ExportRun {
       includeCustomObjects: params.include_custom_objects,
       customFields: snapshot.customFields,
       addressBlocks: snapshot.addressBlocks,
+      opportunityFilter: this.options.opportunityFilter,
     };
     const { header } = exportStatement(this.shape, snapshotBatchSource(organizationId, SNAPSHOT_TABLE, 0, 0));
     if (header && header.length > MAX_CSV_COLUMNS) {
