@@ -27,7 +27,7 @@ import { organizationLeadSource, type ExportShape } from '../../src/writers/expo
 import { CSV_COPY_OPTIONS, exportStatement } from '../../src/writers/export-statement.js';
 import { insertBulkLeads } from '../exports/bulk-leads.js';
 
-type Measure = { side: 'baseline' | 'export'; rows: number; seconds: number; gzipBytes: number; peakRssMb: number };
+type Measure = { side: 'baseline' | 'export'; rows: number; seconds: number; gzipBytes: number; peakRssMb: number; snapshotSeconds?: number };
 
 const { values: args } = parseArgs({
   options: {
@@ -87,16 +87,18 @@ async function runExport(url: string, organizationId: string): Promise<Measure> 
   const client = await connect(url);
   const sink = new CountingSink();
   const started = performance.now();
+  let snapshotSeconds: number | undefined;
   const result = await writeExportFile({
     connection: client,
     organizationId,
     params: parseExportParams({ format: 'csv', type: 'leads' }),
     sink,
     gzipLevel,
+    onProgress: () => (snapshotSeconds ??= (performance.now() - started) / 1000),
   });
   const seconds = (performance.now() - started) / 1000;
   await client.end();
-  return { side: 'export', rows: result.nDocsProcessed, seconds, gzipBytes: sink.bytes, peakRssMb: peakRssMb() };
+  return { side: 'export', rows: result.nDocsProcessed, seconds, gzipBytes: sink.bytes, peakRssMb: peakRssMb(), snapshotSeconds };
 }
 
 function peakRssMb(): number {
@@ -160,7 +162,8 @@ async function main(): Promise<void> {
         measures.push(m);
         process.stderr.write(
           `  ${side.padEnd(8)} ${m.rows} rows in ${m.seconds.toFixed(2)} s = ${Math.round(m.rows / m.seconds)} rows/s, ` +
-            `${(m.gzipBytes / 1e6).toFixed(1)} MB gzip, peak RSS ${m.peakRssMb.toFixed(0)} MB\n`,
+            `${(m.gzipBytes / 1e6).toFixed(1)} MB gzip, peak RSS ${m.peakRssMb.toFixed(0)} MB` +
+            `${m.snapshotSeconds === undefined ? '' : ` (n_docs known after ${m.snapshotSeconds.toFixed(2)} s)`}\n`,
         );
       }
     }
