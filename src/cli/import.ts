@@ -1,11 +1,8 @@
 import fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.js';
-import { openDatabase } from '../db/database.js';
 import { isAppError } from '../errors/app-error.js';
-import { importLeadsJson, type ImportProgress, type ImportResult } from '../import/import-leads-json.js';
-import { createLogger } from '../logger.js';
+import type { ImportProgress, ImportResult } from '../import/import-leads-json.js';
 
 // `npm run import -- --org "Acme" leads.json.gz`: loads a JSON leads export into an
 // organization, all or nothing. Progress goes to stderr, the summary to stdout.
@@ -137,6 +134,10 @@ async function main(): Promise<number> {
     source = fs.createReadStream(args.file, { highWaterMark: 1024 * 1024 });
   }
 
+  // Loaded only now: argument and file errors answer at once, without the database stack.
+  const [{ loadConfig }, { openDatabase }, { createLogger }, { importLeadsJson }] = await Promise.all([
+    import('../config.js'), import('../db/database.js'), import('../logger.js'), import('../import/import-leads-json.js'),
+  ]);
   const config = loadConfig(process.env);
   const database = await openDatabase(config, createLogger(config));
   const abort = new AbortController();

@@ -39,7 +39,7 @@ describe('npm run import (CLI)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const org = (await seedOrganization(db.knex, { organizationName: 'Source', leads: 30, seed: 5 })).organizationId;
+    const org = (await seedOrganization(db.knex, { organizationName: 'Source', leads: 20, seed: 5 })).organizationId;
     const file = await exportOrganization(db.url, org);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'import-cli-'));
     gz = path.join(dir, 'leads.json.gz');
@@ -57,10 +57,11 @@ describe('npm run import (CLI)', () => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('imports a .json.gz file: exit 0, progress on stderr line by line, the summary on stdout; bad arguments and bad input exit 2 and write nothing', async () => {
+  it('imports a .json.gz file: exit 0, progress on stderr line by line (in place on a terminal), the summary on stdout; bad arguments and bad input exit 2 and write nothing', async () => {
     const before = await tableCounts(db.knex);
-    const [ok, noOrg, missing, malformed, both] = await Promise.all([
+    const [ok, onTerminal, noOrg, missing, malformed, both] = await Promise.all([
       runCli(['--org', 'From CLI', gz], env),
+      runCli(['--org', 'On a terminal', plain], env, { tty: true }),
       runCli([gz], env),
       runCli(['--org', 'Missing', path.join(dir, 'nope.json')], env),
       runCli(['--org', 'Malformed', bad], env),
@@ -68,14 +69,14 @@ describe('npm run import (CLI)', () => {
     ]);
 
     expect(ok.stderr).toMatch(/^importing into "From CLI": \d+\.\d% \([\d.]+ MB \/ [\d.]+ MB\), \d+ leads read, \d+ written, [\d,]+ leads\/s, ETA/m);
-    expect(ok.stderr).toMatch(/^importing into "From CLI": 30 leads read, 30 written \([\d,]+ leads\/s\); committing…$/m);
+    expect(ok.stderr).toMatch(/^importing into "From CLI": 20 leads read, 20 written \([\d,]+ leads\/s\); committing…$/m);
     expect(ok.stderr).not.toContain('\r');
-    expect(ok.stdout).toMatch(/^Imported 30 leads into "From CLI" \(orga_\w+, new\) in [\d.]+s: [\d,]+ leads\/s, [\d,]+ rows, [\d.]+ MB read$/m);
+    expect(ok.stdout).toMatch(/^Imported 20 leads into "From CLI" \(orga_\w+, new\) in [\d.]+s: [\d,]+ leads\/s, [\d,]+ rows, [\d.]+ MB read$/m);
     expect(ok.stdout).toMatch(/^ {2}activities +\d+$/m);
     expect(ok.stdout).toMatch(/^ {2}custom_fields \(created\) +\d+$/m);
     expect(ok.code).toBe(0);
     const [id] = await db.knex('organizations').where({ name: 'From CLI' }).pluck('id');
-    expect((await organizationCounts(db.knex, id)).leads).toBe(30);
+    expect((await organizationCounts(db.knex, id)).leads).toBe(20);
 
     expect(noOrg).toMatchObject({ code: 2, stdout: '' });
     expect(noOrg.stderr).toMatch(/^error: --org is required\n\nUsage: npm run import/);
@@ -86,19 +87,19 @@ describe('npm run import (CLI)', () => {
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/^error: --replace and --new-ids exclude each other/);
 
-    // Only the successful run wrote anything.
+    // On a terminal, the bar is redrawn in place (script(1) merges the terminal's output into stdout).
+    expect(onTerminal.code).toBe(0);
+    expect(onTerminal.stdout).toMatch(/\r\x1b\[2Kimporting into "On a terminal": /);
+
+    // Only the successful runs wrote anything.
     const after = await tableCounts(db.knex);
-    expect(after.organizations).toBe(before.organizations + 1);
-    expect(after.leads).toBe(before.leads + 30);
+    expect(after.organizations).toBe(before.organizations + 2);
+    expect(after.leads).toBe(before.leads + 40);
   });
 
-  it('draws the progress bar in place on a terminal; a repeated import exits 2 with the way out', async () => {
-    const first = await runCli(['--org', 'On a terminal', plain], env, { tty: true });
-    expect(first.code).toBe(0);
-    // script(1) merges the terminal's output into stdout.
-    expect(first.stdout).toMatch(/\r\x1b\[2Kimporting into "On a terminal": /);
-    const again = await runCli(['--org', 'On a terminal', plain], env);
+  it('refuses a repeated import with exit 2, saying how to replace or copy', async () => {
+    const again = await runCli(['--org', 'From CLI', gz], env);
     expect(again.code).toBe(2);
-    expect(again.stderr).toMatch(/^error: element 0: lead lead_\w+ already exists in organization "On a terminal" \(as lead_\w+, the id this import gives it there\): .* Run again with --replace .*\nNothing was imported\.\n$/m);
+    expect(again.stderr).toMatch(/^error: element 0: lead lead_\w+ already exists in organization "From CLI" \(as lead_\w+, the id this import gives it there\): .* Run again with --replace .*\nNothing was imported\.\n$/m);
   });
 });
