@@ -29,7 +29,6 @@ import { KeyOrder } from './key-order.js';
 
 export type IdPolicy = 'keep' | 'new';
 
-export type UserRef = { fileId: string; name: string | null | undefined };
 export type LeadStatusRef = { fileId: string | null | undefined; label: string | null | undefined };
 export type OpportunityStatusRef = {
   fileId: string | null | undefined;

@@ -103,7 +103,7 @@ const taskSchema = object({
   ...authorship,
 });
 
-export const ACTIVITY_TYPES = ['Note', 'Call', 'Email', 'SMS', 'Meeting', 'LeadStatusChange', 'OpportunityStatusChange', 'Created', 'TaskCompleted'] as const;
+const ACTIVITY_TYPES = ['Note', 'Call', 'Email', 'SMS', 'Meeting', 'LeadStatusChange', 'OpportunityStatusChange', 'Created', 'TaskCompleted'] as const;
 
 /**
  * The keys the export writes for every activity (`json-shape.ts` ACTIVITY_BASE_KEYS); the other
@@ -124,7 +124,7 @@ const activitySchema = z.looseObject(
     activity_at: datetime().optional(),
     direction: nullableText().optional(),
     status: nullableText().optional(),
-    duration: integer('a whole number of seconds or null').nullable().optional(),
+    duration: integer('a whole number of seconds or null').min(0, { error: 'expected a whole number of seconds (0 or more)' }).max(2_147_483_647, { error: 'expected at most 2147483647 seconds' }).nullable().optional(),
     ...authorship,
   },
   { error: 'expected an object' },
@@ -159,12 +159,7 @@ const leadSchema = object({
 });
 
 export type LeadElement = z.infer<typeof leadSchema>;
-export type ContactElement = z.infer<typeof contactSchema>;
-export type OpportunityElement = z.infer<typeof opportunitySchema>;
-export type TaskElement = z.infer<typeof taskSchema>;
 export type ActivityElement = z.infer<typeof activitySchema>;
-export type CustomObjectElement = z.infer<typeof customObjectSchema>;
-export type AddressElement = z.infer<typeof addressSchema>;
 
 /**
  * Parses and validates element `index` of the file. Throws AppError BAD_USER_INPUT naming the

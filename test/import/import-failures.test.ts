@@ -79,6 +79,15 @@ describe('importLeadsJson: bad input and repeated imports', () => {
     );
   });
 
+  it('rejects a status it can neither find nor create', async () => {
+    expect((await failure('No status', JSON.stringify([{ id: 'lead_s', status_id: 'stat_unknown' }]))).message).toBe(
+      'element 0: status_id: stat_unknown is not a lead status of this organization, and the element has no status_label to create it from',
+    );
+    expect((await failure('No opp status', JSON.stringify([{ id: 'lead_o', opportunities: [{ id: 'oppo_o', status_id: 'stat_unknown', pipeline_name: 'Sales' }] }]))).message).toBe(
+      'element 0: opportunities[0].status_id: stat_unknown is not an opportunity status of this organization, and the opportunity has no status_label and pipeline_name to create it from',
+    );
+  });
+
   it('refuses to import the same file twice into an organization (nothing changes), replaces its leads with --replace, and copies them with --new-ids', async () => {
     const first = await run('Twice imported', file);
     expect(first.ids.minted).toBe(0);
