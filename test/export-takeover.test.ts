@@ -48,6 +48,7 @@ describe('a worker killed mid-export', () => {
     await api?.stop();
     await db?.drop();
     fs.rmSync(exportsDir, { recursive: true, force: true });
+    fs.rmSync(workerEnv.DATA_DIR, { recursive: true, force: true });
   });
 
   const startWorker = async () => {
