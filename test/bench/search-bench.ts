@@ -21,6 +21,7 @@ import { parseSearch } from '../../src/search/parse-query.js';
 import { searchCountQuery, searchPageQuery } from '../../src/search/search-page.js';
 
 const { values: args } = parseArgs({
+  args: process.argv[1] === import.meta.filename ? process.argv.slice(2) : [], // imported by run.ts: not our arguments
   options: {
     org: { type: 'string', default: 'Bench' },
     runs: { type: 'string', default: '20' },
@@ -64,7 +65,7 @@ async function main() {
   }
 }
 
-async function typicalFilters(knex: Knex, organizationId: string): Promise<Filter[]> {
+export async function typicalFilters(knex: Knex, organizationId: string): Promise<Filter[]> {
   const status = await knex('lead_statuses').where({ organization_id: organizationId }).orderBy('position').first<{ id: string; label: string }>('id', 'label');
   const won = await knex('opportunity_statuses').where({ organization_id: organizationId, type: 'won' }).first<{ id: string }>('id');
   // A word from a lead's name, as someone would type it.
@@ -194,4 +195,5 @@ async function connect(): Promise<{ knex: Knex; close: () => Promise<void> }> {
   };
 }
 
-await main();
+// Imported by test/bench/run.ts for its filters: run only when executed directly.
+if (process.argv[1] === import.meta.filename) await main();
