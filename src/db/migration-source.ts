@@ -3,6 +3,7 @@ import * as crmSchema from './migrations/20261127060000_crm_schema.js';
 import * as agendaJobs from './migrations/20261127060100_agenda_jobs.js';
 import * as exportsTable from './migrations/20261127061000_exports.js';
 import * as searchIndexes from './migrations/20261127070000_search_indexes.js';
+import * as searchStatistics from './migrations/20261127080000_search_statistics.js';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '20261127060100_agenda_jobs': agendaJobs,
   '20261127061000_exports': exportsTable,
   '20261127070000_search_indexes': searchIndexes,
+  '20261127080000_search_statistics': searchStatistics,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

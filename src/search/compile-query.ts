@@ -47,6 +47,8 @@ export function compileLeadSelection(knex: Knex, input: SearchInput, ctx: Search
 /**
  * Compiles a parsed search into SQL pieces over `selectType` (default: the type the query
  * searches). Selecting leads for a query over another type wraps it as "leads having one".
+ * Performs no I/O. Throws AppError BAD_USER_INPUT at the query's path only when the query is
+ * too large to send (every other input problem was found by the parser).
  */
 export function compileParsedSearch(parsed: ParsedSearch, ctx: SearchContext, selectType?: string): CompiledSearch {
   const compiler = new QueryCompiler(ctx.organizationId);
