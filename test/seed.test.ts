@@ -4,6 +4,7 @@ import { isAppError } from '../src/errors/app-error.js';
 import { ACTIVITY_TYPES, MAX_ACTIVITIES } from '../src/seed/activity-generator.js';
 import { DEFER_INDEXES_MIN_LEADS, prepareBulkLoad } from '../src/seed/bulk-load.js';
 import { COPY_COLUMNS, COPY_TABLES, CopyBatch, encodeCell } from '../src/seed/copy-batch.js';
+import { copyRows } from '../src/seed/copy-loader.js';
 import { generateLeads, LIMITS } from '../src/seed/generator.js';
 import { DEFAULT_ANCHOR, planOrganization } from '../src/seed/organization-plan.js';
 import { seedOrganization, type SeedProgress, type SeedResult } from '../src/seed/seed-organization.js';
@@ -63,7 +64,7 @@ describe('seedOrganization', () => {
       db.knex('leads').where({ organization_id: organizationId }).orderBy('display_name').pluck('display_name');
     const twinNames = await names(twin.organizationId);
     const acmeNames = await names(acme.organizationId);
-    // A smaller run is a prefix of a larger one: lead i depends only on the seed and i.
+    // Lead i's content depends only on the seed and i, so a smaller run's leads are among a larger one's.
     expect(twinNames.every((name: string) => acmeNames.includes(name))).toBe(true);
     const shared = await db.knex('leads as a').join('leads as b', 'a.id', 'b.id')
       .where('a.organization_id', acme.organizationId).andWhere('b.organization_id', twin.organizationId).count<{ count: number }[]>('* as count');
@@ -346,15 +347,23 @@ describe('the bulk load of a big seed into empty tables', () => {
       const during = await indexDefinitions(client);
       expect(during.length).toBe(before.length - load.deferredIndexes);
       expect(during.every((d) => / UNIQUE |_pkey /.test(d))).toBe(true);
+      // The emptied tables take rows written frozen; a rollback takes them away again.
+      expect(load.freeze).toBe(true);
+      const batch = new CopyBatch();
+      generateLeads(planOrganization({ organizationName: 'Frozen', seed: 1, anchor: DEFAULT_ANCHOR, leads: 5 }), 0, 5, batch);
+      for (const rows of batch.tables()) await copyRows(client, rows, { freeze: true });
+      const frozen = await client.query("SELECT count(*)::int AS n FROM leads"); // COPY FREEZE refuses tables not emptied in this transaction
+      expect(frozen.rows[0].n).toBe(5);
       await load.finish();
       expect(await indexDefinitions(client)).toEqual(before);
       expect((await client.query("SELECT current_setting('session_replication_role') AS r")).rows[0].r).toBe('origin');
       await client.query('ROLLBACK');
+      expect((await client.query('SELECT count(*)::int AS n FROM leads')).rows[0].n).toBe(0);
 
       await seedOrganization(db.knex, { organizationName: 'Small', leads: 3, seed: 1 });
       await client.query('BEGIN');
       const busy = await prepareBulkLoad(client, { leads: DEFER_INDEXES_MIN_LEADS, fast: true });
-      expect(busy.deferredIndexes).toBe(0);
+      expect(busy).toMatchObject({ deferredIndexes: 0, freeze: false });
       await busy.finish();
       await client.query('ROLLBACK');
       expect(await indexDefinitions(client)).toEqual(before);
@@ -365,16 +374,24 @@ describe('the bulk load of a big seed into empty tables', () => {
 });
 
 describe('the generator and its COPY encoding (pure)', () => {
-  it('generates lead i from the seed and i alone: a smaller run is a prefix of a larger one', () => {
-    const plan = planOrganization({ organizationName: 'P', seed: 9, anchor: DEFAULT_ANCHOR });
-    const text = (leads: number) => {
-      const batch = new CopyBatch();
-      generateLeads(plan, 0, leads, batch);
-      return Object.fromEntries(batch.tables().map((t) => [t.table, Buffer.concat(t.pieces).toString()]));
-    };
-    const small = text(20);
-    const large = text(60);
-    for (const table of Object.keys(small)) expect(large[table].startsWith(small[table]), table).toBe(true);
+  const plan = planOrganization({ organizationName: 'P', seed: 9, anchor: DEFAULT_ANCHOR, leads: 60 });
+  const copyText = (...ranges: Array<[number, number]>) => {
+    const batch = new CopyBatch();
+    for (const [from, to] of ranges) generateLeads(plan, from, to, batch);
+    return Object.fromEntries(batch.tables().map((t) => [t.table, Buffer.concat(t.pieces).toString()]));
+  };
+
+  it('generates lead i from the plan and i alone, so batches can be cut anywhere', () => {
+    expect(copyText([0, 25], [25, 60])).toEqual(copyText([0, 60]));
+  });
+
+  it('gives ids that grow with the load order (primary keys append), spread over the alphabet', () => {
+    const leadIds = copyText([0, 60]).leads.split('\n').filter(Boolean).map((line) => line.split('\t')[0]);
+    expect(leadIds).toHaveLength(60);
+    expect([...leadIds].sort()).toEqual(leadIds);
+    expect(leadIds[0] < 'lead_1').toBe(true);
+    expect(leadIds[59] > 'lead_y').toBe(true);
+    for (const id of leadIds) expect(id).toMatch(/^lead_[0-9A-Za-z]{22}$/);
   });
 
   it('escapes what COPY text format needs escaped, in strings and in JSON', () => {

@@ -1,4 +1,3 @@
-import { newId } from '../db/ids.js';
 import {
   between,
   escapeHtml,
@@ -91,7 +90,7 @@ export function generateActivities(context: LeadContext, leadStatus: PlannedLead
   let lastPast = 0;
   for (const activity of planned) {
     const fields = activity.build();
-    const id = newId('acti', context.ids.byte);
+    const id = context.ids.next('acti');
     const userId = fields.user?.id ?? null;
     // Future meetings are booked before they happen; everything else is logged when it happens.
     const created = activity.at <= plan.anchor ? activity.at : between(random, Math.max(context.createdAt, plan.anchor - 14 * MICROS_PER_DAY), plan.anchor);

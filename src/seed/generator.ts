@@ -1,5 +1,5 @@
-import { newId } from '../db/ids.js';
 import { generateActivities } from './activity-generator.js';
+import { LeadIds } from './lead-ids.js';
 import type { CopyBatch } from './copy-batch.js';
 import { customValues } from './custom-values.js';
 import {
@@ -41,7 +41,8 @@ const ADDRESS_LINE_2 = ['Suite {n}', 'Floor {f}', 'Apt. {f}B', 'Unit {n}', 'c/o 
 /**
  * Writes the rows of leads `from` (included) to `to` (excluded) into `batch`. Pure and
  * deterministic: lead `i` depends only on the plan and `i`, never on other leads, so any range
- * can be generated on its own and a smaller seed run is a prefix of a larger one.
+ * can be generated on its own, and its content (all but the ids, see lead-ids.ts) is the same
+ * in a smaller run as in a larger one.
  */
 export function generateLeads(plan: OrganizationPlan, from: number, to: number, batch: CopyBatch): void {
   for (let index = from; index < to; index++) generateLead(plan, index, batch);
@@ -50,7 +51,7 @@ export function generateLeads(plan: OrganizationPlan, from: number, to: number, 
 export function generateLead(plan: OrganizationPlan, index: number, batch: CopyBatch): void {
   const vocabulary = getVocabulary();
   const random = new Random(plan.contentKey, LEAD_STREAM, index);
-  const ids = new Random(plan.idKey, LEAD_STREAM, index);
+  const ids = new LeadIds(new Random(plan.idKey, LEAD_STREAM, index), index, plan.leadsTotal);
   const anchor = plan.anchor;
   // Skewed towards recent: a growing business adds more leads every month.
   const age = Math.floor(HISTORY_DAYS * MICROS_PER_DAY * random.float() ** 1.6) + MICROS_PER_MINUTE + random.int(MICROS_PER_HOUR);
@@ -63,7 +64,7 @@ export function generateLead(plan: OrganizationPlan, index: number, batch: CopyB
 
   const context: LeadContext = {
     plan, vocabulary, random, ids, batch,
-    leadId: newId('lead', ids.byte),
+    leadId: ids.next('lead'),
     createdAt,
     country,
     companyName: company.text,
@@ -98,7 +99,7 @@ export function generateLead(plan: OrganizationPlan, index: number, batch: CopyB
 
 function generateContact(context: LeadContext, position: number, leadLocale: NameLocale, mustHaveName: boolean): GeneratedContact {
   const { random, plan, vocabulary, batch } = context;
-  const id = newId('cont', context.ids.byte);
+  const id = context.ids.next('cont');
   const locale = random.chance(0.85) ? leadLocale : localeWeights(context.country).draw(random);
   const people = vocabulary.peopleByLocale[locale];
   const first = random.pick(people.first);
@@ -180,7 +181,7 @@ function generateOpportunities(context: LeadContext): void {
   const { random, plan } = context;
   const count = OPPORTUNITY_COUNTS.draw(random);
   for (let k = 0; k < count; k++) {
-    const id = newId('oppo', context.ids.byte);
+    const id = context.ids.next('oppo');
     const pipeline = random.chance(0.8) ? plan.pipelines[0] : plan.pipelines[1];
     const type = OPPORTUNITY_TYPES.draw(random);
     const status: PlannedOpportunityStatus = random.pick(pipeline.statuses.filter((s) => s.type === type));
@@ -212,7 +213,7 @@ function generateTasks(context: LeadContext): void {
   const { random, plan } = context;
   const count = TASK_COUNTS.draw(random);
   for (let k = 0; k < count; k++) {
-    const id = newId('task', context.ids.byte);
+    const id = context.ids.next('task');
     const type = TASK_TYPES.draw(random);
     const contact = context.contacts.length > 0 && random.chance(0.5) ? random.pick(context.contacts) : null;
     const text = taskText(context, type, contact);
@@ -255,7 +256,7 @@ function generateCustomObjects(context: LeadContext): void {
   const { random, plan } = context;
   const count = CUSTOM_OBJECT_COUNTS.draw(random);
   for (let k = 0; k < count; k++) {
-    const id = newId('custobj', context.ids.byte);
+    const id = context.ids.next('custobj');
     const type = random.pick(plan.customObjectTypes);
     const createdAt = between(random, context.createdAt, plan.anchor);
     const custom = customValues(context, type.fields, createdAt);

@@ -1,18 +1,19 @@
 import type { CopyBatch } from './copy-batch.js';
+import type { LeadIds } from './lead-ids.js';
 import type { OrganizationPlan, PlannedOpportunityStatus, PlannedUser } from './organization-plan.js';
 import type { Random } from './random.js';
 import type { CountryProfile, Vocabulary, Word } from './vocabulary.js';
 
 /**
  * What the generators of one lead share while they build its rows. `random` is the lead's
- * content stream, `ids` its id stream (see organization-plan.ts): every id comes from `ids` and
- * nothing else does, so names and values do not depend on the organization's name.
+ * content stream, `ids` draws from its id stream (see organization-plan.ts): every id comes from
+ * `ids` and nothing else does, so names and values do not depend on the organization's name.
  */
 export type LeadContext = {
   plan: OrganizationPlan;
   vocabulary: Vocabulary;
   random: Random;
-  ids: Random;
+  ids: LeadIds;
   batch: CopyBatch;
   leadId: string;
   createdAt: number;

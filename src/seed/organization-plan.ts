@@ -20,6 +20,8 @@ export type OrganizationPlan = {
   domain: string;
   /** Every generated instant is at or before this one, except planned future work (due dates, meetings). */
   anchor: number;
+  /** How many leads the run generates (ids spread over the run, see lead-ids.ts). */
+  leadsTotal: number;
   createdAt: number;
   contentKey: number;
   idKey: number;
@@ -188,6 +190,7 @@ export function planOrganization(options: {
   organizationName: string;
   seed: number;
   anchor: Date;
+  leads: number;
   organizationId?: string;
 }): OrganizationPlan {
   const vocabulary = getVocabulary();
@@ -249,6 +252,7 @@ export function planOrganization(options: {
     organizationName: options.organizationName,
     domain,
     anchor,
+    leadsTotal: options.leads,
     createdAt,
     contentKey,
     idKey,
