@@ -25,6 +25,28 @@ export function createKnex(connectionString: string, options: { poolMax?: number
 }
 
 /**
+ * Runs `work` on one pooled connection of its own (an export's transaction, COPY, temp tables).
+ * When `work` reports the connection unusable (e.g. a COPY that would not stop), it is dropped
+ * from the pool instead of being handed to the next caller.
+ */
+export async function withDedicatedConnection<T>(
+  knex: Knex,
+  work: (connection: pg.PoolClient) => Promise<T>,
+  isUnusable: (error: unknown) => boolean = () => false,
+): Promise<T> {
+  const connection = (await knex.client.acquireConnection()) as pg.PoolClient & { __knex__disposed?: unknown };
+  try {
+    return await work(connection);
+  } catch (error) {
+    // knex's pool destroys connections marked like this when they come back.
+    if (isUnusable(error)) connection.__knex__disposed = (error as Error).message;
+    throw error;
+  } finally {
+    await knex.client.releaseConnection(connection);
+  }
+}
+
+/**
  * Fails fast, with the reason, when the database cannot be reached. Agenda crashes the process
  * on an unreachable database (stack notes A1), so this runs before Agenda is created.
  */

@@ -1,10 +1,10 @@
 import { Writable } from 'node:stream';
 import type pg from 'pg';
-import type { Knex } from '../db/knex.js';
+import { withDedicatedConnection, type Knex } from '../db/knex.js';
 import type { ExportParams } from './export-params.js';
 import type { ExportRecord } from './export-record.js';
 import { compileExportSelection } from './export-selection.js';
-import { writeExportFile } from './write-export-file.js';
+import { UnusableConnectionError, writeExportFile } from './write-export-file.js';
 
 export type ExportPreview = {
   /** Leads the export would cover. */
@@ -28,8 +28,7 @@ export async function previewExport(
   params: ExportParams,
 ): Promise<ExportPreview> {
   const selection = await compileExportSelection(knex, { ...draft, date_created: new Date() });
-  const connection = (await knex.client.acquireConnection()) as pg.PoolClient;
-  try {
+  return withDedicatedConnection(knex, async (connection) => {
     const count = async (sql: string) => (await connection.query<{ n: number }>(sql, [...selection.bindings])).rows[0].n;
     const leads = await count(`SELECT count(*)::int AS n FROM (${selection.sql}) s`);
     const table = params.type === 'contacts' ? 'contacts' : 'opportunities';
@@ -37,9 +36,7 @@ export async function previewExport(
       params.type === 'leads' ? leads : await count(`SELECT count(*)::int AS n FROM ${table} x WHERE x.lead_id IN (SELECT s.id FROM (${selection.sql}) s)`);
     if (rows === 0) return { leads, rows, estimatedBytes: 0 };
     return { leads, rows, estimatedBytes: await estimateBytes(connection, draft.organization_id, params, selection, rows) };
-  } finally {
-    await knex.client.releaseConnection(connection);
-  }
+  }, (error) => error instanceof UnusableConnectionError);
 }
 
 async function estimateBytes(

@@ -1,4 +1,4 @@
-import type { Knex } from '../db/knex.js';
+import { withDedicatedConnection, type Knex } from '../db/knex.js';
 import { isAppError } from '../errors/app-error.js';
 import type { Logger } from '../logger.js';
 import type { ExportStorage, PendingObject } from '../storage/export-storage.js';
@@ -6,7 +6,7 @@ import { claimRun, failRun, finishRun, recordProgress, type RunProgress } from '
 import type { ExportRecord } from './export-record.js';
 import { compileExportSelection, opportunityExportSelection } from './export-selection.js';
 import type { ExportParams } from './export-params.js';
-import { writeExportFile } from './write-export-file.js';
+import { UnusableConnectionError, writeExportFile } from './write-export-file.js';
 
 export type RunExportDeps = {
   knex: Knex;
@@ -67,19 +67,26 @@ export async function runExport(deps: RunExportDeps, exportId: string, hooks: Ru
   }, stop);
 
   let pending: PendingObject | undefined;
-  const connection = await deps.knex.client.acquireConnection();
   try {
     pending = await deps.storage.create(`${record.organization_id}/${record.id}.${record.attempt}.${record.format}.gz`);
-    const result = await writeExportFile({
-      connection,
-      organizationId: record.organization_id,
-      params: exportParamsOf(record),
-      ...(record.kind === 'opportunity' ? opportunityExportSelection(record) : { leadSelection: await compileExportSelection(deps.knex, record) }),
-      sink: pending.stream,
-      signal: stop.signal,
-      onProgress: progress.update,
-      gzipLevel: deps.gzipLevel,
-    });
+    const selection =
+      record.kind === 'opportunity' ? opportunityExportSelection(record) : { leadSelection: await compileExportSelection(deps.knex, record) };
+    const sink = pending.stream;
+    const result = await withDedicatedConnection(
+      deps.knex,
+      (connection) =>
+        writeExportFile({
+          connection,
+          organizationId: record.organization_id,
+          params: exportParamsOf(record),
+          ...selection,
+          sink,
+          signal: stop.signal,
+          onProgress: progress.update,
+          gzipLevel: deps.gzipLevel,
+        }),
+      (error) => error instanceof UnusableConnectionError,
+    );
     await progress.stop();
     const file = await pending.publish();
     const expiresAt = new Date(Date.now() + deps.retentionMs);
@@ -101,7 +108,6 @@ export async function runExport(deps: RunExportDeps, exportId: string, hooks: Ru
     }
   } finally {
     hooks.signal?.removeEventListener('abort', onShutdown);
-    await deps.knex.client.releaseConnection(connection);
   }
   await deps.afterFinish?.(record);
 }
