@@ -119,7 +119,13 @@ export async function startGateway(config: Config, logger: Logger, role: Role): 
         host: config.host,
         routers: [
           downloadRoutes({ knex, storage, signer }),
-          restApi({ knex, requestsPerSecond: config.rateLimitPerSecond, routers: [exportRoutes(exports), searchRoutes(knex)] }),
+          restApi({
+            knex,
+            // Counted per window: N a second over a longer window allows short bursts.
+            requestsPerWindow: Math.round(config.rateLimitPerSecond * (config.rateLimitWindowMs / 1000)),
+            windowSeconds: config.rateLimitWindowMs / 1000,
+            routers: [exportRoutes(exports), searchRoutes(knex)],
+          }),
         ],
       });
       stack.push(() => http!.close());

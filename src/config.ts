@@ -31,6 +31,7 @@ const schema = z.object({
   MAINTENANCE_INTERVAL: z.string().default('1m'),
   EXPORT_GZIP_LEVEL: z.coerce.number().int().min(1).max(9).default(6),
   RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).default(20),
+  RATE_LIMIT_WINDOW: z.string().default('1s'),
 });
 
 function atLeast(name: string, ms: number, minimumMs: number): number {
@@ -77,7 +78,9 @@ export type Config = Readonly<{
   /** How often expired files are deleted and lost jobs re-queued. */
   maintenanceIntervalMs: number;
   exportGzipLevel: number;
+  /** REST requests one API key may make per window (`rateLimitWindowMs`); Close allows about 20 a second. */
   rateLimitPerSecond: number;
+  rateLimitWindowMs: number;
 }>;
 
 /** Thrown when the environment does not describe a runnable gateway; says which variable to fix. */
@@ -122,5 +125,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maintenanceIntervalMs: parseDuration('MAINTENANCE_INTERVAL', e.MAINTENANCE_INTERVAL),
     exportGzipLevel: e.EXPORT_GZIP_LEVEL,
     rateLimitPerSecond: e.RATE_LIMIT_PER_SECOND,
+    rateLimitWindowMs: atLeast('RATE_LIMIT_WINDOW', parseDuration('RATE_LIMIT_WINDOW', e.RATE_LIMIT_WINDOW), 1000),
   });
 }

@@ -18,9 +18,9 @@ export function restLocals(res: Response): RestLocals {
  * trailing slashes optional, JSON bodies, Basic `key:` or Bearer auth, a per-key rate limit with
  * Close's headers, `X-TZ-Offset`, and `x-http-method-override: GET` with `{"_params": {...}}`.
  */
-export function restApi(options: { knex: Knex; requestsPerSecond: number; routers: Router[] }): Router {
+export function restApi(options: { knex: Knex; requestsPerWindow: number; windowSeconds: number; routers: Router[] }): Router {
   const api = Router({ strict: false });
-  const limiter = createRateLimiter({ limit: options.requestsPerSecond, windowSeconds: 1 });
+  const limiter = createRateLimiter({ limit: options.requestsPerWindow, windowSeconds: options.windowSeconds });
 
   api.use(express.json({ limit: '1mb' }));
   api.use(methodOverride);
