@@ -51,7 +51,7 @@ export function formatTable(rows: BenchRow[], markdown = false): string {
   }
   const widths = COLUMNS.map((c, i) => Math.max(c.title.length, ...cells.map((line) => line[i].length)));
   const pad = (text: string, i: number) => (COLUMNS[i].right ? text.padStart(widths[i]) : text.padEnd(widths[i]));
-  const lines = [COLUMNS.map((c, i) => pad(c.title, i)).join('  '), widths.map((w) => '-'.repeat(w)).join('  ')];
+  const lines = [COLUMNS.map((c, i) => pad(c.title, i)).join('  ').trimEnd(), widths.map((w) => '-'.repeat(w)).join('  ')];
   for (const line of cells) lines.push(line.map(pad).join('  ').trimEnd());
   return lines.join('\n');
 }
