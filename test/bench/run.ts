@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --leads 100000] [--only limit,exports,naive,latency,search]`
+ * `npm run bench [-- --leads 100000] [--only limit,exports,naive,latency,search] [--cases "leads csv,…"] [--runs N]`
  *
  * The benchmark suite of issue 7: prints one table and writes it as JSON to
  * test/bench/results/<date>-<leads>.json and test/bench/results/latest.json.
@@ -40,6 +40,7 @@ const { values: args } = parseArgs({
     'pg-port': { type: 'string', default: '54439' },
     'gzip-level': { type: 'string', default: '6' },
     runs: { type: 'string', default: '1' },
+    cases: { type: 'string' },
   },
 });
 const leads = Number(args.leads.replace(/[_,]/g, ''));
@@ -47,6 +48,9 @@ const gzipLevel = Number(args['gzip-level']);
 const runs = Math.max(1, Number(args.runs));
 const sections = new Set<Section>(args.only ? (args.only.split(',').map((s) => s.trim()) as Section[]) : SECTIONS);
 for (const section of sections) if (!SECTIONS.includes(section)) throw new Error(`--only: unknown section "${section}" (${SECTIONS.join(', ')})`);
+/** `--cases "leads csv,contacts json"`: only these export cases (a partial run: latest.json is left alone). */
+const onlyCases = args.cases ? new Set(args.cases.split(',').map((c) => c.trim())) : undefined;
+const partial = args.only !== undefined || onlyCases !== undefined;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 /** The export cases of the issue, as Close export request bodies. */
@@ -161,6 +165,7 @@ async function main(): Promise<void> {
       // section of the table shows leads csv, the one the target is about.
       for (const { name, body } of EXPORT_CASES) {
         if (!sections.has('exports') && name !== 'leads csv') continue;
+        if (onlyCases && !onlyCases.has(name) && name !== 'leads csv') continue;
         limits.set(name, await measureSide('limit', url, organizationId, name, body));
         if (sections.has('exports')) {
           const exported = await measureSide('export', url, organizationId, name, body);
@@ -219,14 +224,27 @@ async function main(): Promise<void> {
 
   const table = formatTable(rows);
   console.log(table);
-  const result = { startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), leads, gzipLevel, runs, sections: [...sections], machine: machineInfo, rows, markdown: formatTable(rows, true) };
+  const loadAverageAtEnd = os.loadavg().map((l) => Number(l.toFixed(2)));
+  const result = {
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    leads,
+    gzipLevel,
+    runs,
+    sections: [...sections],
+    cases: onlyCases ? [...onlyCases] : undefined,
+    machine: { ...machineInfo, loadAverageAtEnd },
+    rows,
+    markdown: formatTable(rows, true),
+  };
   const dir = path.join(PROJECT_ROOT, 'test/bench/results');
   fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${startedAt.toISOString().slice(0, 16).replace(/[:T]/g, '-')}-${leads}.json`);
+  const file = path.join(dir, `${startedAt.toISOString().slice(0, 16).replace(/[:T]/g, '-')}-${leads}${partial ? '-partial' : ''}.json`);
   const text = `${JSON.stringify(result, null, 2)}\n`;
   fs.writeFileSync(file, text);
-  fs.writeFileSync(path.join(dir, 'latest.json'), text);
-  log(`\nwritten: ${path.relative(PROJECT_ROOT, file)} and test/bench/results/latest.json`);
+  // latest.json is the table the README shows: only a run of every section and case replaces it.
+  if (!partial) fs.writeFileSync(path.join(dir, 'latest.json'), text);
+  log(`\nwritten: ${path.relative(PROJECT_ROOT, file)}${partial ? ' (partial run: latest.json unchanged)' : ' and test/bench/results/latest.json'}`);
 }
 
 function firstProgressNote(m: ChildMeasure): string | undefined {
