@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
-import { openDatabase } from '../db/database.js';
+import { openDatabase, type Database } from '../db/database.js';
 import { isAppError } from '../errors/app-error.js';
 import { createLogger } from '../logger.js';
 import { seedOrganization, type SeedProgress } from '../seed/seed-organization.js';
@@ -106,8 +106,14 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  const config = loadConfig(process.env);
-  const database = await openDatabase(config, createLogger(config));
+  let database: Database;
+  try {
+    const config = loadConfig(process.env);
+    database = await openDatabase(config, createLogger(config));
+  } catch (error) {
+    process.stderr.write(`error: cannot open the database: ${(error as Error)?.message ?? String(error)}\n`);
+    return 1;
+  }
   const abort = new AbortController();
   const interrupted = () => {
     if (abort.signal.aborted) process.exit(130); // second Ctrl-C: stop waiting for the rollback
@@ -142,10 +148,11 @@ async function main(): Promise<number> {
     const total = Object.values(result.counts).reduce((sum, n) => sum + n, 0);
     const width = Math.max(...Object.keys(result.counts).map((table) => table.length));
     const lines = Object.entries(result.counts).map(([table, n]) => `  ${table.padEnd(width)}  ${count(n).padStart(12)}`);
+    const size = await database.knex.raw<{ rows: Array<{ size: string }> }>('SELECT pg_size_pretty(pg_database_size(current_database())) AS size');
     process.stdout.write(
       `Seeded "${args.organizationName}" (${result.organizationId}) in ${duration(elapsed)}: ` +
         `${count(args.leads)} leads, ${count(total)} rows, ${count(Math.round(total / Math.max(elapsed / 1000, 0.001)))} rows/s, ` +
-        `seed ${args.seed}, anchor ${args.anchor.toISOString()}\n${lines.join('\n')}\n`,
+        `seed ${args.seed}, anchor ${args.anchor.toISOString()}; the database now takes ${size.rows[0].size}\n${lines.join('\n')}\n`,
     );
     return 0;
   } catch (error) {

@@ -217,7 +217,9 @@ async function loadLeads(connection: pg.ClientBase, plan: OrganizationPlan, opti
     progress.phase = 'indexing';
     await bulkLoad.finish((built) => {
       progress.indexesBuilt = built;
+      options.signal?.throwIfAborted();
     });
+    options.signal?.throwIfAborted();
   } catch (error) {
     await loading.catch(() => undefined); // let an in-flight COPY settle before the caller rolls back
     throw error;
