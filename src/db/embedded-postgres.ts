@@ -61,7 +61,14 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
-    postgresFlags: ['-c', 'unix_socket_directories=', '-c', 'listen_addresses=127.0.0.1'],
+    // TCP on loopback only; more room for bulk loads and exports than the defaults (128 MB of
+    // buffers, 1 GB of WAL between checkpoints: a 1M-lead seed hit 21 checkpoints).
+    postgresFlags: [
+      '-c', 'unix_socket_directories=',
+      '-c', 'listen_addresses=127.0.0.1',
+      '-c', 'shared_buffers=256MB',
+      '-c', 'max_wal_size=4GB',
+    ],
     onLog: (message: string) => {
       log.push(message);
       if (log.length > 50) log.shift();
