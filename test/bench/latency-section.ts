@@ -9,6 +9,7 @@ import { spawnGateway } from '../helpers/process.js';
 import { percentile } from './bench-table.js';
 
 const START = `mutation ($input: StartLeadExportInput!) { startLeadExport(input: $input) { leadExport { id } } }`;
+const CANCEL = `mutation ($id: ID!) { cancelLeadExport(id: $id) { leadExport { status } } }`;
 const PROGRESS = `subscription ($id: ID!) { leadExportProgress(id: $id) { status nDocs nDocsProcessed } }`;
 type Progress = { leadExportProgress: { status: string; nDocs: number | null; nDocsProcessed: number } };
 
@@ -33,6 +34,8 @@ export type LatencyResult = {
   startMs: number[];
   startErrors: number;
   concurrentSeconds: number;
+  /** Exports of the burst still queued when the drain wait ended (then canceled). */
+  leftQueued: number;
   gatewayPeakRssMb: number | undefined;
 };
 
@@ -65,6 +68,13 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
       if (status !== 200 || body.errors) throw new Error(`startLeadExport failed (${status}): ${JSON.stringify(body.errors)}`);
       return body.data.startLeadExport.leadExport.id as string;
     };
+    const activeIds = () =>
+      options.knex('exports').where({ organization_id: options.organizationId }).whereIn('status', ['created', 'started', 'in_progress']).pluck('id') as Promise<string[]>;
+    // Exports a previous run left queued would compete with the ones measured here.
+    const cancelActive = async () => {
+      for (const id of await activeIds()) await graphqlRequest(url, CANCEL, { variables: { id }, authorization: options.authorization });
+    };
+    await cancelActive();
     const small = { format: 'CSV', type: 'LEADS', resultsLimit: options.smallExportLeads, sendDoneEmail: false };
 
     const firstProgressMs: number[] = [];
@@ -112,17 +122,17 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
     options.log(`  ${options.concurrentRequests} startLeadExport calls by ${options.concurrency} clients in ${concurrentSeconds.toFixed(1)} s, ${startErrors} failed`);
 
     // Let the worker run what was queued, so the next run starts from an idle gateway.
-    const deadline = Date.now() + 300_000;
+    const deadline = Date.now() + 120_000;
+    let leftQueued = 0;
     for (;;) {
-      const [{ n }] = await options.knex('exports')
-        .where({ organization_id: options.organizationId })
-        .whereIn('status', ['created', 'started', 'in_progress'])
-        .count<{ n: string }[]>({ n: '*' });
-      if (Number(n) === 0 || Date.now() > deadline) break;
+      leftQueued = (await activeIds()).length;
+      if (leftQueued === 0 || Date.now() > deadline) break;
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
+    if (leftQueued > 0) options.log(`  ${leftQueued} exports of the burst still queued after 120 s: canceled`);
+    await cancelActive();
     const gatewayPeakRssMb = peakRssOf(gateway.child.pid);
-    return { firstProgressMs, doneMs, startMs, startErrors, concurrentSeconds, gatewayPeakRssMb };
+    return { firstProgressMs, doneMs, startMs, startErrors, concurrentSeconds, leftQueued, gatewayPeakRssMb };
   } finally {
     gateway.child.kill('SIGTERM');
     await gateway.exited;

@@ -206,7 +206,7 @@ async function main(): Promise<void> {
         rows: latency.startMs.length,
         rowsPerSecond: latency.startMs.length / latency.concurrentSeconds,
         ...ms(latency.startMs),
-        note: `${latency.startMs.length} calls (rows/s = calls/s), ${latency.startErrors} failed`,
+        note: `${latency.startMs.length} calls (rows/s = calls/s), ${latency.startErrors} failed, ${latency.leftQueued} still queued 120 s later`,
       });
     }
 
