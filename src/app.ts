@@ -96,7 +96,7 @@ export async function startGateway(config: Config, logger: Logger, role: Role): 
       maxConcurrency: config.workerConcurrency,
     });
     stack.push(() => queue.stop());
-    enqueue = exportEnqueuer(queue.agenda);
+    enqueue = exportEnqueuer(queue.agenda, knex);
     if (role !== 'api') await scheduleMaintenance(queue.agenda, config.maintenanceIntervalMs);
 
     let http: RunningHttpServer | undefined;

@@ -146,6 +146,13 @@ describe('GraphQL exports: startLeadExport, leadExportProgress, cancel, queueing
     const { body } = await graphqlRequest(gateway.url, EXPORT, { variables: { id: third.id }, authorization });
     expect(body.data.leadExport).toMatchObject({ status: 'CREATED', queuePosition: 2 });
 
+    const duplicated = await db.knex('agenda_jobs')
+      .where({ name: 'export' })
+      .select(db.knex.raw("data->>'exportId' AS export_id"))
+      .groupByRaw("data->>'exportId'")
+      .havingRaw('count(*) > 1');
+    expect(duplicated).toEqual([]); // waking and re-queuing never stack jobs for one export
+
     await hold.commit();
     for (const id of [running, second.id, third.id]) {
       await eventually(async () => {
@@ -153,6 +160,8 @@ describe('GraphQL exports: startLeadExport, leadExportProgress, cancel, queueing
         return current.data.leadExport.status === 'DONE' ? true : undefined;
       }, { what: `export ${id} to be done` });
     }
+    // Finished jobs are removed: nothing is left in the queue in front of the next exports.
+    await eventually(async () => ((await db.knex('agenda_jobs').where({ name: 'export' }).count<{ count: number }[]>('* as count'))[0].count === 0 ? true : undefined));
   });
 
   it('cancels a running export within two seconds and removes its temporary file', async () => {

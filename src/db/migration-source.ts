@@ -4,7 +4,7 @@ import * as agendaJobs from './migrations/20261127060100_agenda_jobs.js';
 import * as exportsTable from './migrations/20261127061000_exports.js';
 import * as searchIndexes from './migrations/20261127070000_search_indexes.js';
 import * as searchStatistics from './migrations/20261127080000_search_statistics.js';
-
+import * as exportJobLookup from './migrations/20261127090000_export_job_lookup.js';
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
 /**
@@ -18,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '20261127061000_exports': exportsTable,
   '20261127070000_search_indexes': searchIndexes,
   '20261127080000_search_statistics': searchStatistics,
+  '20261127090000_export_job_lookup': exportJobLookup,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,4 +1,6 @@
 import type { Agenda } from 'agenda';
+import type { Knex } from '../db/knex.js';
+import { AGENDA_TABLE } from '../db/migrations/20261127060100_agenda_jobs.js';
 import { runExport, type RunExportDeps } from '../exports/run-export.js';
 import type { JobDefinition } from './agenda.js';
 
@@ -18,13 +20,26 @@ export function exportJob(deps: RunExportDeps, options: { lockLifetimeMs: number
       async (job) => {
         await runExport(deps, job.attrs.data.exportId, { touch: (percent) => job.touch(percent) });
       },
-      { concurrency: options.concurrency, lockLifetime: options.lockLifetimeMs, removeOnComplete: true },
+      // lockLimit: a worker reserves only what it can run soon; jobs it locked but never started
+      // would otherwise wait for their lock to expire if the worker died.
+      { concurrency: options.concurrency, lockLimit: 2 * options.concurrency, lockLifetime: options.lockLifetimeMs, removeOnComplete: true },
     );
 }
 
-/** Queues an export's job; with Agenda started, a worker picks it up within milliseconds (NOTIFY). */
-export function exportEnqueuer(agenda: Agenda): (exportId: string) => Promise<void> {
+/**
+ * Queues an export's job unless one is already waiting or running: waking the exports waiting
+ * for a slot, and the maintenance sweep, may ask again and again, and every extra job would sit
+ * in the queue in front of new exports. (Two concurrent asks can still both insert; the second
+ * job then finds the export busy or final and ends at once.)
+ * With Agenda started, a worker picks the job up within milliseconds (NOTIFY).
+ */
+export function exportEnqueuer(agenda: Agenda, knex: Knex): (exportId: string) => Promise<void> {
   return async (exportId) => {
-    await agenda.now<ExportJobData>(EXPORT_JOB, { exportId });
+    const pending = await knex(AGENDA_TABLE)
+      .where({ name: EXPORT_JOB })
+      .whereRaw("data->>'exportId' = ?", [exportId])
+      .where((q) => q.whereNotNull('next_run_at').orWhereNotNull('locked_at'))
+      .first('id');
+    if (!pending) await agenda.now<ExportJobData>(EXPORT_JOB, { exportId });
   };
 }
