@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { isAppError } from '../errors/app-error.js';
 import type { ImportProgress, ImportResult } from '../import/import-leads-json.js';
+import { abortOnInterrupt, count, duration, usageProblem, UsageError } from './cli-support.js';
 
 // `npm run import -- --org "Acme" leads.json.gz`: loads a JSON leads export into an
 // organization, all or nothing. Progress goes to stderr, the summary to stdout.
@@ -33,8 +34,6 @@ The database is DATABASE_URL, or the embedded PostgreSQL under DATA_DIR.
 
 type Arguments = { organizationName: string; file: string; newIds: boolean; replace: boolean };
 
-class UsageError extends Error {}
-
 function parseArguments(argv: string[]): Arguments | 'help' {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -56,15 +55,7 @@ function parseArguments(argv: string[]): Arguments | 'help' {
   return { organizationName, file: positionals[0], newIds: values['new-ids'], replace: values.replace };
 }
 
-const count = (n: number) => n.toLocaleString('en-US');
 const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-
-function duration(ms: number): string {
-  const seconds = ms / 1000;
-  if (seconds < 60) return `${seconds.toFixed(1)}s`;
-  const minutes = Math.floor(seconds / 60);
-  return `${minutes}m ${String(Math.floor(seconds % 60)).padStart(2, '0')}s`;
-}
 
 function progressLine(progress: ImportProgress, elapsedMs: number, totalBytes: number | undefined, name: string): string {
   const seconds = Math.max(elapsedMs / 1000, 0.001);
@@ -108,7 +99,7 @@ async function main(): Promise<number> {
   try {
     args = parseArguments(process.argv.slice(2));
   } catch (error) {
-    const message = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? (error as Error).message : String(error);
+    const message = usageProblem(error) ?? String(error);
     process.stderr.write(`error: ${message}\n\n${USAGE}`);
     return 2;
   }
@@ -140,14 +131,7 @@ async function main(): Promise<number> {
   ]);
   const config = loadConfig(process.env);
   const database = await openDatabase(config, createLogger(config));
-  const abort = new AbortController();
-  const interrupted = () => {
-    if (abort.signal.aborted) process.exit(130); // second Ctrl-C: stop waiting for the rollback
-    process.stderr.write('\ninterrupted: rolling back…\n');
-    abort.abort(new Error('interrupted'));
-  };
-  process.on('SIGINT', interrupted);
-  process.on('SIGTERM', interrupted);
+  const abort = abortOnInterrupt();
 
   // In place on a terminal; otherwise a line a second (and at each change of phase), for logs.
   const tty = process.stderr.isTTY === true;

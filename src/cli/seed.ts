@@ -5,6 +5,7 @@ import { isAppError } from '../errors/app-error.js';
 import { createLogger } from '../logger.js';
 import { seedOrganization, type SeedProgress } from '../seed/seed-organization.js';
 import { DEFAULT_ANCHOR } from '../seed/organization-plan.js';
+import { abortOnInterrupt, count, duration, usageProblem, UsageError } from './cli-support.js';
 
 // `npm run seed -- --org "Acme" --leads 1000000 --seed 42`: a new organization full of
 // deterministic, realistic CRM data. Progress goes to stderr, the summary to stdout.
@@ -64,18 +65,6 @@ function wholeNumber(flag: string, text: string, signed: boolean): number {
   return value;
 }
 
-class UsageError extends Error {}
-
-/** "1m 05s", "12.3s". */
-function duration(ms: number): string {
-  const seconds = ms / 1000;
-  if (seconds < 60) return `${seconds.toFixed(1)}s`;
-  const minutes = Math.floor(seconds / 60);
-  return `${minutes}m ${String(Math.floor(seconds % 60)).padStart(2, '0')}s`;
-}
-
-const count = (n: number) => n.toLocaleString('en-US');
-
 function progressLine(progress: SeedProgress, elapsedMs: number, name: string): string {
   const rate = progress.rowsWritten / Math.max(elapsedMs / 1000, 0.001);
   const rows = `${count(progress.rowsWritten)} rows, ${count(Math.round(rate))} rows/s`;
@@ -95,9 +84,7 @@ async function main(): Promise<number> {
   try {
     args = parseArguments(process.argv.slice(2));
   } catch (error) {
-    const message = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
-      ? (error as Error).message
-      : String(error);
+    const message = usageProblem(error) ?? String(error);
     process.stderr.write(`error: ${message}\n\n${USAGE}`);
     return 2;
   }
@@ -114,14 +101,7 @@ async function main(): Promise<number> {
     process.stderr.write(`error: cannot open the database: ${(error as Error)?.message ?? String(error)}\n`);
     return 1;
   }
-  const abort = new AbortController();
-  const interrupted = () => {
-    if (abort.signal.aborted) process.exit(130); // second Ctrl-C: stop waiting for the rollback
-    process.stderr.write('\ninterrupted: rolling back…\n');
-    abort.abort(new Error('interrupted'));
-  };
-  process.on('SIGINT', interrupted);
-  process.on('SIGTERM', interrupted);
+  const abort = abortOnInterrupt();
 
   const tty = process.stderr.isTTY === true;
   const started = Date.now();
