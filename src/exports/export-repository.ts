@@ -221,6 +221,15 @@ export async function finishRun(
   return updated === 1;
 }
 
+/** Puts a run's export back in the queue (`created`, counts reset); false when superseded or canceled. */
+export async function releaseRun(knex: Knex, id: string, attempt: number): Promise<boolean> {
+  const updated = await knex('exports')
+    .where({ id, attempt })
+    .whereIn('status', ['started', 'in_progress'])
+    .update({ status: 'created', n_docs: null, n_docs_processed: 0, bytes_written: 0, date_updated: knex.fn.now() });
+  return updated === 1;
+}
+
 /** Marks the run failed with a message the user can act on. False when superseded or canceled. */
 export async function failRun(knex: Knex, id: string, attempt: number | undefined, message: string): Promise<boolean> {
   const query = knex('exports').where({ id }).whereIn('status', ACTIVE_STATUSES);

@@ -2,7 +2,7 @@ import { withDedicatedConnection, type Knex } from '../db/knex.js';
 import { isAppError } from '../errors/app-error.js';
 import type { Logger } from '../logger.js';
 import type { ExportStorage, PendingObject } from '../storage/export-storage.js';
-import { claimRun, failRun, finishRun, recordProgress, type RunProgress } from './export-repository.js';
+import { claimRun, failRun, finishRun, recordProgress, releaseRun, type RunProgress } from './export-repository.js';
 import type { ExportRecord } from './export-record.js';
 import { compileExportSelection, opportunityExportSelection } from './export-selection.js';
 import type { ExportParams } from './export-params.js';
@@ -25,9 +25,20 @@ export type RunExportDeps = {
 export type RunHooks = {
   /** Keeps the job's lock alive; throws when the queue has given the job to someone else. */
   touch(percent: number): Promise<void>;
-  /** Aborted when the worker shuts down. */
-  signal?: AbortSignal;
+  /**
+   * Aborted when the worker process stops: the run hands its export back (status `created`) and
+   * rejects with WorkerShuttingDown, so that the queue retries the job on the next worker.
+   */
+  shutdown?: AbortSignal;
 };
+
+/** The run stopped because its worker is stopping; the export is queued again, not failed. */
+export class WorkerShuttingDown extends Error {
+  override name = 'WorkerShuttingDown';
+  constructor() {
+    super('the worker is shutting down; the export will run on the next worker');
+  }
+}
 
 /** How often progress is written (and the lock touched) while an export runs. */
 const PROGRESS_INTERVAL_MS = 500;
@@ -43,6 +54,7 @@ const HEARTBEAT_MS = 1000;
  * user can act on. It throws only when the database is unreachable to record the outcome.
  */
 export async function runExport(deps: RunExportDeps, exportId: string, hooks: RunHooks): Promise<void> {
+  if (hooks.shutdown?.aborted) throw new WorkerShuttingDown(); // picked up while stopping: leave it to the next worker
   const claim = await claimRun(deps.knex, exportId, { staleAfterMs: deps.staleAfterMs, maxRunning: deps.maxRunningPerOrganization });
   if (claim.outcome === 'final') {
     // A previous run finished; make sure its follow-up (email) happened.
@@ -56,9 +68,10 @@ export async function runExport(deps: RunExportDeps, exportId: string, hooks: Ru
   log.info({ type: record.type, format: record.format }, 'export started');
   const started = Date.now();
 
+  // Aborted when the run must stop: canceled, taken over by another run, or the worker stops.
   const stop = new AbortController();
   const onShutdown = () => stop.abort(new Error('the worker is shutting down'));
-  hooks.signal?.addEventListener('abort', onShutdown, { once: true });
+  hooks.shutdown?.addEventListener('abort', onShutdown, { once: true });
   const progress = progressReporter(async (latest) => {
     if (!(await recordProgress(deps.knex, exportId, record.attempt, latest))) {
       throw new Error('the export was canceled or taken over by another run');
@@ -99,7 +112,12 @@ export async function runExport(deps: RunExportDeps, exportId: string, hooks: Ru
   } catch (error) {
     await progress.stop().catch(() => undefined);
     await pending?.discard();
-    if (hooks.signal?.aborted) throw error; // shutting down: the job runs again once its lock expires
+    if (hooks.shutdown?.aborted) {
+      // Hand the export back; the queue retries the job, and the run starts over elsewhere.
+      await releaseRun(deps.knex, exportId, record.attempt);
+      log.info('export handed back: the worker is shutting down');
+      throw new WorkerShuttingDown();
+    }
     if (progress.failure) {
       log.info({ reason: String(progress.failure) }, 'export run stopped');
     } else {
@@ -107,7 +125,7 @@ export async function runExport(deps: RunExportDeps, exportId: string, hooks: Ru
       await failRun(deps.knex, exportId, record.attempt, userMessage(error));
     }
   } finally {
-    hooks.signal?.removeEventListener('abort', onShutdown);
+    hooks.shutdown?.removeEventListener('abort', onShutdown);
   }
   await deps.afterFinish?.(record);
 }

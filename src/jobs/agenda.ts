@@ -6,8 +6,11 @@ import pg from 'pg';
 import type { Logger } from '../logger.js';
 import { AGENDA_TABLE } from '../db/migrations/20261127060100_agenda_jobs.js';
 
-/** Registers one kind of job on a worker's Agenda (see `*.job.ts`). */
-export type JobDefinition = (agenda: Agenda) => void;
+/**
+ * Registers one kind of job on a worker's Agenda (see `*.job.ts`). `shutdown` is aborted when
+ * the process stops: long handlers end early and hand their work back (see runExport).
+ */
+export type JobDefinition = (agenda: Agenda, context: { shutdown: AbortSignal }) => void;
 
 export type JobQueue = {
   agenda: Agenda;
@@ -43,7 +46,8 @@ export async function startJobQueue(options: {
     defaultLockLifetime: 60_000,
   });
   agenda.on('error', (error: Error) => options.logger.error({ err: error }, 'Agenda error'));
-  for (const define of options.jobs) define(agenda);
+  const shutdown = new AbortController();
+  for (const define of options.jobs) define(agenda, { shutdown: shutdown.signal });
   await agenda.start();
 
   let stopping: Promise<void> | undefined;
@@ -51,8 +55,10 @@ export async function startJobQueue(options: {
     agenda,
     stop: (drainMs = 10_000) =>
       (stopping ??= (async () => {
+        // Running handlers stop and hand their work back first; the drain then waits for them.
         // Jobs still running after the drain keep their lock and are picked up again by another
         // worker once it expires (A5); job handlers are idempotent for that reason.
+        shutdown.abort(new Error('the worker is shutting down'));
         const result = await agenda.drain({ timeout: drainMs, closeConnection: false });
         if (result.running > 0) options.logger.warn({ running: result.running }, 'jobs still running at shutdown; they will be retried');
         await agenda.stop(false);

@@ -1,4 +1,4 @@
-import type { Agenda } from 'agenda';
+import { constant, type Agenda } from 'agenda';
 import type { Knex } from '../db/knex.js';
 import { AGENDA_TABLE } from '../db/migrations/20261127060100_agenda_jobs.js';
 import { runExport, type RunExportDeps } from '../exports/run-export.js';
@@ -14,15 +14,23 @@ type ExportJobData = { exportId: string };
  * worker (or the same one restarted) runs the job again from the start (runExport is idempotent).
  */
 export function exportJob(deps: RunExportDeps, options: { lockLifetimeMs: number; concurrency: number }): JobDefinition {
-  return (agenda) =>
+  return (agenda, { shutdown }) =>
     agenda.define<ExportJobData>(
       EXPORT_JOB,
       async (job) => {
-        await runExport(deps, job.attrs.data.exportId, { touch: (percent) => job.touch(percent) });
+        await runExport(deps, job.attrs.data.exportId, { touch: (percent) => job.touch(percent), shutdown });
       },
-      // lockLimit: a worker reserves only what it can run soon; jobs it locked but never started
-      // would otherwise wait for their lock to expire if the worker died.
-      { concurrency: options.concurrency, lockLimit: 2 * options.concurrency, lockLifetime: options.lockLifetimeMs, removeOnComplete: true },
+      {
+        concurrency: options.concurrency,
+        // A worker reserves only what it can run soon: jobs it locked but never started would
+        // wait for their lock to expire if it died.
+        lockLimit: 2 * options.concurrency,
+        lockLifetime: options.lockLifetimeMs,
+        removeOnComplete: true,
+        // A run that throws (the worker stopping, the database gone) is retried shortly,
+        // by whichever worker polls next.
+        backoff: constant({ delay: 2000, maxRetries: 10 }),
+      },
     );
 }
 
