@@ -55,6 +55,22 @@ describe('export emails without SMTP, retention and lost jobs', () => {
     expect(leads).toHaveLength(12);
   });
 
+  it('mails the failure, with the reason, when an export fails', async () => {
+    await db.knex.raw('ALTER TABLE addresses RENAME TO addresses_gone');
+    let failed: any;
+    try {
+      failed = await finished((await client.post('export/lead', { format: 'csv', type: 'leads' })).id, 'error');
+    } finally {
+      await db.knex.raw('ALTER TABLE addresses_gone RENAME TO addresses');
+    }
+    const outbox = path.join(gateway.dataDir, 'outbox');
+    const message = await eventually(async () =>
+      fs.readdirSync(outbox).map((f) => fs.readFileSync(path.join(outbox, f), 'utf8')).find((t) => t.includes(failed.id)),
+    );
+    expect(message).toMatch(/Subject: Your leads export failed/);
+    expect(message.replace(/=\r?\n/g, '')).toContain('The export query failed in the database');
+  });
+
   it('deletes the file of an expired export and marks it expired; its links stop working', async () => {
     const link = done.download_url as string;
     const file = path.join(gateway.dataDir, 'exports', `${organizationId}/${done.id}.1.json.gz`);
