@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type pg from 'pg';
-import type { CustomFieldDefinition } from '../writers/export-query.js';
+import type { CustomFieldDefinition, ExportShape } from '../writers/export-query.js';
 import type { ExportParams } from './export-params.js';
 
 /** The lead selection: the search compiler's query, or SQL with `$n` placeholders. */
@@ -100,4 +100,27 @@ function selectionSql(selection: LeadSelection | undefined, organizationId: stri
 async function count(connection: pg.ClientBase, sql: string): Promise<number> {
   const result = await connection.query<{ n: string | number }>({ text: sql, rowMode: 'array' } as pg.QueryConfig);
   return Number((result.rows[0] as unknown as unknown[])[0]);
+}
+
+/** Everything that decides the file's shape: the request's parameters resolved against the snapshot. */
+export function exportShapeOf(
+  organizationId: string,
+  params: ExportParams,
+  snapshot: Pick<ExportSnapshot, 'customFields' | 'addressBlocks'>,
+  opportunityFilter?: string,
+): ExportShape {
+  return {
+    organizationId,
+    type: params.type,
+    format: params.format,
+    dateFormat: params.date_format,
+    fields: params.fields,
+    includeSmartFields: params.include_smart_fields,
+    includeAddresses: params.include_addresses,
+    includeActivities: params.include_activities,
+    includeCustomObjects: params.include_custom_objects,
+    customFields: snapshot.customFields,
+    addressBlocks: snapshot.addressBlocks,
+    opportunityFilter,
+  };
 }

@@ -10,7 +10,7 @@ import { copyStatementSql, exportStatement, MAX_CSV_COLUMNS } from '../writers/e
 import { JsonArrayWriter } from '../writers/json-array-writer.js';
 import { cancelBackendQuery } from './cancel-backend-query.js';
 import type { ExportParams } from './export-params.js';
-import { SNAPSHOT_TABLE, takeExportSnapshot, type ExportSnapshot, type LeadSelection } from './export-snapshot.js';
+import { exportShapeOf, SNAPSHOT_TABLE, takeExportSnapshot, type ExportSnapshot, type LeadSelection } from './export-snapshot.js';
 
 /**
  * The export failed and left its connection in an unknown state (a COPY that would not stop, a
@@ -137,20 +137,7 @@ class ExportRun {
   start(snapshot: ExportSnapshot): void {
     const { params, organizationId } = this.options;
     this.snapshot = snapshot;
-    this.shape = {
-      organizationId,
-      type: params.type,
-      format: params.format,
-      dateFormat: params.date_format,
-      fields: params.fields,
-      includeSmartFields: params.include_smart_fields,
-      includeAddresses: params.include_addresses,
-      includeActivities: params.include_activities,
-      includeCustomObjects: params.include_custom_objects,
-      customFields: snapshot.customFields,
-      addressBlocks: snapshot.addressBlocks,
-      opportunityFilter: this.options.opportunityFilter,
-    };
+    this.shape = exportShapeOf(organizationId, params, snapshot, this.options.opportunityFilter);
     const { header } = exportStatement(this.shape, snapshotBatchSource(organizationId, SNAPSHOT_TABLE, 0, 0));
     if (header && header.length > MAX_CSV_COLUMNS) {
       throw new AppError(

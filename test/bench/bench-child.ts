@@ -16,9 +16,9 @@ import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import QueryStream from 'pg-query-stream';
 import { parseExportParams } from '../../src/exports/export-params.js';
-import { takeExportSnapshot } from '../../src/exports/export-snapshot.js';
+import { exportShapeOf, takeExportSnapshot } from '../../src/exports/export-snapshot.js';
 import { writeExportFile } from '../../src/exports/write-export-file.js';
-import { organizationLeadSource, type ExportShape } from '../../src/writers/export-query.js';
+import { organizationLeadSource } from '../../src/writers/export-query.js';
 import { copyStatementSql, exportStatement } from '../../src/writers/export-statement.js';
 
 export type ChildSide = 'limit' | 'export' | 'naive';
@@ -66,20 +66,7 @@ async function wholeStatement(client: pg.Client, organizationId: string, body: R
   await client.query("SET LOCAL TIME ZONE 'UTC'");
   const snapshot = await takeExportSnapshot(client, { organizationId, params });
   await client.query('ROLLBACK');
-  const shape: ExportShape = {
-    organizationId,
-    type: params.type,
-    format: params.format,
-    dateFormat: params.date_format,
-    fields: params.fields,
-    includeSmartFields: params.include_smart_fields,
-    includeAddresses: params.include_addresses,
-    includeActivities: params.include_activities,
-    includeCustomObjects: params.include_custom_objects,
-    customFields: snapshot.customFields,
-    addressBlocks: snapshot.addressBlocks,
-  };
-  return exportStatement(shape, organizationLeadSource(organizationId));
+  return exportStatement(exportShapeOf(organizationId, params, snapshot), organizationLeadSource(organizationId));
 }
 
 async function measureLimit(client: pg.Client, organizationId: string, body: Record<string, unknown>, gzipLevel: number) {

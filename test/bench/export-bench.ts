@@ -21,9 +21,9 @@ import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.js';
 import { parseExportParams } from '../../src/exports/export-params.js';
-import { takeExportSnapshot } from '../../src/exports/export-snapshot.js';
+import { exportShapeOf, takeExportSnapshot } from '../../src/exports/export-snapshot.js';
 import { writeExportFile } from '../../src/exports/write-export-file.js';
-import { organizationLeadSource, type ExportShape } from '../../src/writers/export-query.js';
+import { organizationLeadSource } from '../../src/writers/export-query.js';
 import { CSV_COPY_OPTIONS, exportStatement } from '../../src/writers/export-statement.js';
 import { insertBulkLeads } from '../exports/bulk-leads.js';
 
@@ -66,11 +66,7 @@ async function runBaseline(url: string, organizationId: string): Promise<Measure
   const params = parseExportParams({ format: 'csv', type: 'leads' });
   const snapshot = await takeExportSnapshot(client, { organizationId, params });
   await client.query('ROLLBACK');
-  const shape: ExportShape = {
-    organizationId, type: 'leads', format: 'csv', dateFormat: 'original', fields: params.fields,
-    includeSmartFields: false, includeAddresses: false, includeActivities: false, includeCustomObjects: false,
-    customFields: snapshot.customFields, addressBlocks: snapshot.addressBlocks,
-  };
+  const shape = exportShapeOf(organizationId, params, snapshot);
   const shapeSeconds = (performance.now() - started) / 1000;
   const { select } = exportStatement(shape, organizationLeadSource(organizationId));
   const copy = copyTo(`COPY (${select}) TO STDOUT WITH ${CSV_COPY_OPTIONS}`);
