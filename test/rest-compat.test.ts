@@ -188,6 +188,18 @@ describe('Close-compatible REST surface', () => {
     }
   });
 
+  it('lets a Close script that outruns the limit pause on 429 and carry on, as the Python client does', async () => {
+    const limitedGateway = await startTestGateway(db.url, { RATE_LIMIT_PER_SECOND: '3', RATE_LIMIT_WINDOW: '2s' }, 'api');
+    try {
+      const { key } = await createApiKey(db.knex, { organizationId, userId: 'user_rest_2' });
+      const script = new CloseApiClient(`${limitedGateway.url}/api/v1/`, key);
+      for (let i = 0; i < 10; i++) expect((await script.get('export', { _limit: 1 })).data).toHaveLength(1);
+      expect(script.rateLimitedRetries).toBeGreaterThanOrEqual(1);
+    } finally {
+      await limitedGateway.stop();
+    }
+  });
+
   it("answers 404 for another organization's export id and 401 without credentials", async () => {
     const foreign = await createApiKey(db.knex, { organizationId: (await db.knex('organizations').insert({ id: 'orga_other', name: 'Other' }).returning('id'))[0].id, userId: (await db.knex('users').insert({ id: 'user_other', organization_id: 'orga_other', email: 'x@other.example' }).returning('id'))[0].id });
     const mine = (await client.get('export', { _limit: 1 })).data[0].id;
