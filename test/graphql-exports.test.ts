@@ -253,9 +253,32 @@ describe('GraphQL exports: startLeadExport, leadExportProgress, cancel, queueing
     const query = `query ($after: String) { leadExports(first: 2, after: $after) { totalCount edges { cursor node { id dateCreated } } pageInfo { hasNextPage endCursor } } }`;
     const page1 = (await graphqlRequest(gateway.url, query, { authorization })).body.data.leadExports;
     const page2 = (await graphqlRequest(gateway.url, query, { variables: { after: page1.pageInfo.endCursor }, authorization })).body.data.leadExports;
-    const all = await db.knex('exports').orderBy([{ column: 'date_created', order: 'desc' }, { column: 'id', order: 'desc' }]).pluck('id');
+    const all = await db.knex('exports').where({ kind: 'lead' }).orderBy([{ column: 'date_created', order: 'desc' }, { column: 'id', order: 'desc' }]).pluck('id');
     expect(page1.totalCount).toBe(all.length);
     expect([...page1.edges, ...page2.edges].map((e: { node: { id: string } }) => e.node.id)).toEqual(all.slice(0, 4));
     expect(page1.pageInfo.hasNextPage).toBe(true);
+  });
+
+  it('keeps to lead exports: an opportunity export made over REST neither shows up nor breaks the list', async () => {
+    const response = await fetch(`${gateway.url}/api/v1/export/opportunity/`, {
+      method: 'POST',
+      headers: { authorization, 'content-type': 'application/json' },
+      body: JSON.stringify({ format: 'csv', send_done_email: false }),
+    });
+    expect(response.status).toBe(200);
+    const opportunityExport = ((await response.json()) as { id: string }).id;
+    const list = await graphqlRequest(gateway.url, '{ leadExports(first: 100) { totalCount edges { node { id type } } } }', { authorization });
+    expect(list.body.errors).toBeUndefined();
+    const ids = list.body.data.leadExports.edges.map((e: { node: { id: string } }) => e.node.id);
+    const leadExports = await db.knex('exports').where({ organization_id: 'orga_gql', kind: 'lead' }).pluck('id');
+    expect(ids.sort()).toEqual(leadExports.sort());
+    expect(list.body.data.leadExports.totalCount).toBe(leadExports.length);
+    for (const operation of [EXPORT, 'mutation ($id: ID!) { cancelLeadExport(id: $id) { leadExport { id } } }']) {
+      const { body } = await graphqlRequest(gateway.url, operation, { variables: { id: opportunityExport }, authorization });
+      expect(body.errors![0].extensions.code).toBe('NOT_FOUND');
+    }
+    const progress = subscribe<Progress>(gateway.url, PROGRESS, { id: opportunityExport }, { authorization });
+    await progress.done;
+    expect(JSON.stringify(progress.errors)).toContain('NOT_FOUND');
   });
 });

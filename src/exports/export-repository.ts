@@ -65,19 +65,21 @@ export async function listExports(
 export async function listExportsPage(
   knex: Knex,
   organizationId: string,
-  options: { statuses?: ExportStatus[]; first: number; after?: { dateCreated: string; id: string } },
+  options: { kind?: ExportKind; statuses?: ExportStatus[]; first: number; after?: { dateCreated: string; id: string } },
 ): Promise<ExportRecord[]> {
   const query = knex('exports')
     .where({ organization_id: organizationId })
     .orderBy([{ column: 'date_created', order: 'desc' }, { column: 'id', order: 'desc' }])
     .limit(options.first);
+  if (options.kind) query.where({ kind: options.kind });
   if (options.statuses?.length) query.whereIn('status', options.statuses);
   if (options.after) query.whereRaw('(date_created, id) < (?::timestamptz, ?)', [options.after.dateCreated, options.after.id]);
   return query.select<ExportRecord[]>('*');
 }
 
-export async function countExports(knex: Knex, organizationId: string, statuses?: ExportStatus[]): Promise<number> {
+export async function countExports(knex: Knex, organizationId: string, statuses?: ExportStatus[], kind?: ExportKind): Promise<number> {
   const query = knex('exports').where({ organization_id: organizationId });
+  if (kind) query.where({ kind });
   if (statuses?.length) query.whereIn('status', statuses);
   const [{ count }] = await query.count<{ count: number }[]>('* as count');
   return count;
@@ -239,10 +241,10 @@ export async function failRun(knex: Knex, id: string, attempt: number | undefine
 }
 
 /** Cancels a waiting or running export; returns the record as it is afterwards. */
-export async function cancelExport(knex: Knex, organizationId: string, id: string): Promise<ExportRecord | undefined> {
+export async function cancelExport(knex: Knex, organizationId: string, id: string, kind?: ExportKind): Promise<ExportRecord | undefined> {
   await knex('exports')
-    .where({ organization_id: organizationId, id })
+    .where({ organization_id: organizationId, id, ...(kind ? { kind } : {}) })
     .whereIn('status', ACTIVE_STATUSES)
     .update({ status: 'canceled', finished_at: knex.fn.now(), date_updated: knex.fn.now() });
-  return findExport(knex, organizationId, id);
+  return findExport(knex, organizationId, id, kind);
 }

@@ -168,17 +168,18 @@ export function createExportService(deps: ExportServiceDeps) {
     /** Newest first, `first` at a time after an opaque cursor (GraphQL connections). */
     async page(
       principal: Principal,
-      options: { first: number; after?: string; statuses?: ExportStatus[] },
+      options: { kind?: ExportKind; first: number; after?: string; statuses?: ExportStatus[] },
     ): Promise<{ records: ExportRecord[]; hasNextPage: boolean; totalCount: () => Promise<number> }> {
       const rows = await listExportsPage(knex, principal.organizationId, {
         first: options.first + 1,
+        kind: options.kind,
         statuses: options.statuses,
         after: options.after === undefined ? undefined : decodeCursor(options.after),
       });
       return {
         records: rows.slice(0, options.first),
         hasNextPage: rows.length > options.first,
-        totalCount: () => countExports(knex, principal.organizationId, options.statuses),
+        totalCount: () => countExports(knex, principal.organizationId, options.statuses, options.kind),
       };
     },
 
@@ -202,8 +203,8 @@ export function createExportService(deps: ExportServiceDeps) {
     },
 
     /** Cancels a queued or running export (a running one stops within about a second). */
-    async cancel(principal: Principal, id: string): Promise<ExportRecord> {
-      const record = await cancelExport(knex, principal.organizationId, id);
+    async cancel(principal: Principal, id: string, kind?: ExportKind): Promise<ExportRecord> {
+      const record = await cancelExport(knex, principal.organizationId, id, kind);
       if (!record) throw AppError.notFound('Export');
       return record;
     },
@@ -212,8 +213,8 @@ export function createExportService(deps: ExportServiceDeps) {
      * The export as it changes: the current state first (so a client that reconnects resumes),
      * then every change, the last one final. NOT_FOUND for another organization's export.
      */
-    async watch(principal: Principal, id: string): Promise<AsyncGenerator<ExportRecord>> {
-      await this.get(principal, id);
+    async watch(principal: Principal, id: string, kind?: ExportKind): Promise<AsyncGenerator<ExportRecord>> {
+      await this.get(principal, id, kind);
       return watchExport({ knex, hub: deps.hub }, principal.organizationId, id);
     },
 
