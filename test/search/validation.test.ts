@@ -123,7 +123,7 @@ describe('refused inputs name the path and what is allowed', () => {
     ['sort on an unknown field', { sort: [sortBy('popularity', 'desc')] }, 'sort[0].field.field_name', /unknown lead field/],
     ['too many values once compiled', { sQuery: { query: and(...Array.from({ length: 1000 }, () => text('full_words', 'a b c d e f g h i j k l m n o p q r s t u v w x y z'))) } }, 's_query.query', /too large/],
     ['too deep', { sQuery: Array.from({ length: 40 }).reduce<Record<string, unknown>>((inner) => and(inner), matchAll()) }, 's_query' + '.queries[0]'.repeat(33), /nest at most 32/],
-  ])('%s → %s', (_name, input, path, message, ctx) => {
+  ])('%s', (_name, input, path, message, ctx) => {
     const errors = errorsOf(input, ctx);
     expect(Object.keys(errors)).toContain(path);
     expect(errors[path]).toMatch(message);
