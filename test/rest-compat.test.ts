@@ -13,6 +13,13 @@ const LEADS = 15;
  * A Close script pointed at the gateway: the Python client's wire behaviour drives
  * create → poll → download → parse for every type and format, and Close's REST conventions hold.
  */
+/** The `fields` Close echoes for an opportunity export (spec Appendix B.6), verbatim. */
+const CLOSE_OPPORTUNITY_EXPORT_FIELDS = [
+  'confidence', 'contact_id', 'created_by', 'created_by_name', 'date_created', 'date_updated', 'date_won', 'id', 'lead_id',
+  'lead_name', 'note', 'status_id', 'status_label', 'status_type', 'updated_by', 'updated_by_name', 'user_id', 'user_name',
+  'value', 'value_period',
+];
+
 describe('Close-compatible REST surface', () => {
   let db: TestDatabase;
   let gateway: TestGateway;
@@ -92,6 +99,7 @@ describe('Close-compatible REST surface', () => {
     });
     expect(created).toMatchObject({ type: 'opps', status: 'created', params: { status_id: 'stat_rest_o2' } });
     expect(created).not.toHaveProperty('s_query');
+    expect(created.fields).toEqual(CLOSE_OPPORTUNITY_EXPORT_FIELDS);
     const done = await eventually(async () => {
       const current = await client.get(`export/opportunity/${created.id}`);
       return current.status === 'done' ? current : undefined;
@@ -103,15 +111,39 @@ describe('Close-compatible REST surface', () => {
       .pluck('id');
     expect(expected.length).toBeGreaterThan(0);
     expect(done.n_docs).toBe(expected.length);
-    const rows = parseCsv(await (await fetch(done.download_url)).text());
-    expect(rows[0][0]).toBe('opportunity_id');
-    expect(rows.slice(1).map((r) => r[0])).toEqual(expected);
+    const [header, ...rows] = parseCsv(await (await fetch(done.download_url)).text());
+    // Close's opportunity-export names, in the order of the API's opportunity object.
+    expect(header).toEqual([
+      'id', 'lead_id', 'lead_name', 'status_id', 'status_label', 'status_type', 'value', 'value_period', 'confidence', 'note',
+      'date_won', 'contact_id', 'user_id', 'user_name', 'created_by', 'created_by_name', 'updated_by', 'updated_by_name',
+      'date_created', 'date_updated',
+    ]);
+    expect(rows.map((r) => r[header.indexOf('id')])).toEqual(expected);
+    expect(new Set(rows.map((r) => r[header.indexOf('status_id')]))).toEqual(new Set(['stat_rest_o2']));
+    const leadNames = await db.knex('leads').whereIn('id', rows.map((r) => r[header.indexOf('lead_id')])).pluck('display_name');
+    expect(new Set(rows.map((r) => r[header.indexOf('lead_name')]))).toEqual(new Set(leadNames));
     expect((await client.get('export/opportunity')).data.map((e: { id: string }) => e.id)).toEqual([created.id]);
     await expect(client.get(`export/lead/${created.id}`)).rejects.toMatchObject({ status: 404 });
     expect((await client.get(`export/${created.id}`)).type).toBe('opps');
 
     const bad = (await client.post('export/opportunity', { format: 'csv', params: { colour: 'red', value__gte: 'lots' } }).catch((e: unknown) => e)) as ValidationError;
     expect(Object.keys(bad.fieldErrors).sort()).toEqual(['params.colour', 'params.value__gte']);
+  });
+
+  it("takes the fields an opportunity export echoes back (Close's list names lead_id and lead_name)", async () => {
+    const created = await client.post('export/opportunity', { format: 'json', fields: ['lead_name', 'value', 'id'], send_done_email: false });
+    expect(created.fields).toEqual(['lead_name', 'value', 'id']);
+    const again = await client.post('export/opportunity', { format: 'csv', fields: CLOSE_OPPORTUNITY_EXPORT_FIELDS, send_done_email: false });
+    expect(again.fields).toEqual(CLOSE_OPPORTUNITY_EXPORT_FIELDS);
+    const done = await eventually(async () => {
+      const current = await client.get(`export/${created.id}`);
+      return current.status === 'done' ? current : undefined;
+    }, { intervalMs: 200 });
+    const opportunities = (await (await fetch(done.download_url)).json()) as Record<string, unknown>[];
+    expect(opportunities.length).toBe(await db.knex('opportunities').where({ organization_id: organizationId }).count<{ count: number }[]>('* as count').then((r) => r[0].count));
+    expect(Object.keys(opportunities[0])).toEqual(['id', 'lead_name', 'value']); // file order, whatever the order asked
+    const wrong = (await client.post('export/opportunity', { format: 'csv', fields: ['id', 'lead_status'] }).catch((e: unknown) => e)) as ValidationError;
+    expect(wrong.fieldErrors.fields).toMatch(/^unknown field "lead_status" for an opportunity csv export; allowed: id, lead_id, lead_name, status_id/);
   });
 
   it('answers ValidationError with field-errors the client can read', async () => {
@@ -134,7 +166,9 @@ describe('Close-compatible REST surface', () => {
   it('pages lists with _limit and _skip, newest first', async () => {
     const all = await client.get('export/lead', { _limit: 100 });
     const second = await client.get('export/lead', { _limit: 2, _skip: 1 });
-    expect((await client.get('export', { _limit: 100 })).data).toHaveLength(all.data.length + 1); // and the opportunity export
+    const opportunityExports = (await client.get('export/opportunity', { _limit: 100 })).data;
+    expect(opportunityExports.length).toBeGreaterThan(0);
+    expect((await client.get('export', { _limit: 100 })).data).toHaveLength(all.data.length + opportunityExports.length);
     expect(second.data.map((e: { id: string }) => e.id)).toEqual(all.data.slice(1, 3).map((e: { id: string }) => e.id));
     expect(second.has_more).toBe(all.data.length > 3);
     const tooMany = (await client.get('export', { _limit: 1000 }).catch((e: unknown) => e)) as ValidationError;

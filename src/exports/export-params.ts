@@ -54,7 +54,7 @@ const FLAG_RULES: ReadonlyArray<{
   },
   {
     flag: 'include_addresses',
-    applies: (type) => type !== 'leads',
+    applies: (type) => type === 'contacts' || type === 'lead_opps',
     message: 'only applies to types contacts and lead_opps (a leads export includes addresses through fields: "addresses")',
   },
   {
@@ -65,13 +65,14 @@ const FLAG_RULES: ReadonlyArray<{
 ];
 
 /**
- * Validates a request body into `ExportParams`.
+ * Validates a request body into `ExportParams`; `type` must be one of `types` (a lead export's by
+ * default).
  *
  * Throws `AppError('BAD_USER_INPUT')` listing every problem in `details.fieldErrors`, keyed by
  * parameter name (`format`, `include_activities`, …). Unknown top-level keys are ignored
  * (clients send extras such as `"limit": null`); `null` means "not given" for every parameter.
  */
-export function parseExportParams(body: unknown): ExportParams {
+export function parseExportParams(body: unknown, types: readonly ExportType[] = EXPORT_TYPES): ExportParams {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new AppError('BAD_USER_INPUT', 'The request body must be a JSON object', { details: { fieldErrors: {} } });
   }
@@ -80,7 +81,7 @@ export function parseExportParams(body: unknown): ExportParams {
   const given = (key: string) => input[key] !== undefined && input[key] !== null;
 
   const format = oneOf(input, 'format', EXPORT_FORMATS, errors, { required: true });
-  const type = oneOf(input, 'type', EXPORT_TYPES, errors, { required: true });
+  const type = oneOf(input, 'type', types, errors, { required: true });
   const dateFormat = oneOf(input, 'date_format', DATE_FORMATS, errors, { required: false }) ?? 'original';
 
   const flags = {
@@ -192,7 +193,8 @@ function fieldList(
   const unknown = names.filter((n) => !allowed.includes(n));
   if (unknown.length > 0) {
     const list = unknown.map((n) => `"${n}"`).join(', ');
-    errors.fields = `unknown field${unknown.length > 1 ? 's' : ''} ${list} for a ${type} ${format} export; allowed: ${allowed.join(', ')}`;
+    const kind = type === 'opps' ? 'an opportunity' : `a ${type}`;
+    errors.fields = `unknown field${unknown.length > 1 ? 's' : ''} ${list} for ${kind} ${format} export; allowed: ${allowed.join(', ')}`;
     return [];
   }
   return names as ExportField[];

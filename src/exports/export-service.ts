@@ -138,19 +138,15 @@ export function createExportService(deps: ExportServiceDeps) {
      */
     async createOpportunityExport(principal: Principal, body: unknown, options: { tzOffsetMinutes: number }): Promise<ExportRecord> {
       const input = (typeof body === 'object' && body !== null && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
-      const params = parseExportParams({
-        format: input.format,
-        type: 'lead_opps',
-        date_format: input.date_format,
-        fields: input.fields,
-        send_done_email: input.send_done_email,
-      });
+      const params = parseExportParams(
+        { format: input.format, type: 'opps', date_format: input.date_format, fields: input.fields, send_done_email: input.send_done_email },
+        ['opps'],
+      );
       compileOpportunityFilters(input.params);
       const record = await insertExport(knex, {
         ...leadExportDraft(principal, params, options.tzOffsetMinutes),
         id: newId('expo'),
         kind: 'opportunity',
-        type: 'opps',
         params: (input.params as Record<string, unknown> | undefined) ?? {},
         idempotency_key: null,
         request_hash: null,

@@ -47,7 +47,7 @@ export async function takeExportSnapshot(
   let nDocs = leadCount;
   if (params.type !== 'leads') {
     const table = params.type === 'contacts' ? 'contacts' : 'opportunities';
-    const filter = params.type === 'lead_opps' && options.opportunityFilter ? ` WHERE ${options.opportunityFilter}` : '';
+    const filter = params.type === 'opps' && options.opportunityFilter ? ` WHERE ${options.opportunityFilter}` : '';
     nDocs = await count(connection, `SELECT count(*) FROM ${table} o JOIN ${SNAPSHOT_TABLE} b ON b.id = o.lead_id${filter}`);
   }
 

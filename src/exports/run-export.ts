@@ -171,8 +171,7 @@ function percentOf(progress: RunProgress | undefined): number {
 function exportParamsOf(record: ExportRecord): ExportParams {
   return {
     format: record.format,
-    // An opportunity export is a lead_opps file restricted to the opportunities its filters match.
-    type: record.type === 'opps' ? 'lead_opps' : record.type,
+    type: record.type,
     date_format: record.date_format,
     fields: record.fields as ExportParams['fields'],
     include_activities: record.include_activities,

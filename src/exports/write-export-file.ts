@@ -30,7 +30,7 @@ export type WriteExportFileOptions = {
   params: ExportParams;
   /** The leads to export, in file order; default: every lead of the organization by id. */
   leadSelection?: LeadSelection;
-  /** `lead_opps` only: SQL over the opportunity alias `o`; only matching opportunities become rows. */
+  /** `opps` only: SQL over the opportunity alias `o`; only matching opportunities become rows. */
   opportunityFilter?: string;
   /** Receives the gzip bytes; ended when the file is complete. */
   sink: Writable;

@@ -1,5 +1,5 @@
 import { dateSql, dateTimeSql, type DateRendering } from './date-format.js';
-import { fieldsInFileOrder, type ContactField, type LeadField, type OpportunityField } from './export-fields.js';
+import { fieldsInFileOrder, type ContactField, type LeadField, type OpportunityExportField, type OpportunityField } from './export-fields.js';
 import {
   ADDRESS_COLUMNS,
   addressesJoin,
@@ -30,6 +30,9 @@ import { SMART_FIELDS, smartFieldJoinsSql, smartFieldValueSql } from './smart-fi
  *   then its lead's columns (`lead_*`, always), `lead_address_{n}_*` with `include_addresses`,
  *   the lead's smart fields with `include_smart_fields`.
  * - `lead_opps`: the same with `opportunity_*` columns, one row per opportunity.
+ * - `opps` (an opportunity export): one row per opportunity under Close's opportunity-export
+ *   names: the opportunity's own (`id`, `status_label`, `custom.<Field Name>`, …) and its lead's
+ *   `lead_id` and `lead_name`, chosen by `fields`.
  *
  * Several values in one cell are joined with "; "; empty cells are NULL, `""` an empty string.
  */
@@ -52,6 +55,13 @@ export function csvColumns(shape: ExportShape, joins: JoinSet): CsvColumn[] {
     case 'lead_opps':
       for (const field of fieldsInFileOrder('lead_opps', 'csv', shape.fields) as OpportunityField[]) columns.push(...opportunityFieldColumns(ctx, field));
       columns.push(...leadContextColumns(ctx));
+      break;
+    case 'opps':
+      for (const field of fieldsInFileOrder('opps', 'csv', shape.fields) as OpportunityExportField[]) {
+        if (field === 'lead_id') columns.push(col(field, 'l.id'));
+        else if (field === 'lead_name') columns.push(col(field, 'l.display_name'));
+        else columns.push(...opportunityFieldColumns(ctx, field, ''));
+      }
       break;
   }
   if (shape.includeSmartFields) columns.push(...smartFieldColumns(ctx));
@@ -185,10 +195,11 @@ function contactFieldColumns(ctx: Context, field: ContactField): CsvColumn[] {
   }
 }
 
-function opportunityFieldColumns(ctx: Context, field: OpportunityField): CsvColumn[] {
+/** An opportunity's columns, headed `<prefix><field>` (custom fields `<prefix>custom.<Name>`). */
+function opportunityFieldColumns(ctx: Context, field: OpportunityField, prefix = 'opportunity_'): CsvColumn[] {
   const { joins, rendering } = ctx;
   const status = () => joins.use('os', 'LEFT JOIN opportunity_statuses os ON os.id = o.status_id');
-  const h = `opportunity_${field}`;
+  const h = `${prefix}${field}`;
   switch (field) {
     case 'id':
     case 'status_id':
@@ -233,7 +244,7 @@ function opportunityFieldColumns(ctx: Context, field: OpportunityField): CsvColu
     case 'updated_by_name':
       return [col(h, joinedUserNameSql(joins, 'oub', 'o.updated_by'))];
     case 'custom':
-      return customColumns(ctx, 'o', 'opportunity_custom', ownFields(ctx.shape, 'opportunity'));
+      return customColumns(ctx, 'o', `${prefix}custom`, ownFields(ctx.shape, 'opportunity'));
   }
 }
 

@@ -7,10 +7,16 @@
  * one column per custom field (spec §5.2: "`fields` names groups that are expanded").
  */
 
-export type ExportType = 'leads' | 'contacts' | 'lead_opps';
+/**
+ * `leads`, `contacts` and `lead_opps` are the types of a lead export (`POST /export/lead/`);
+ * `opps` is an opportunity export (`POST /export/opportunity/`): a row per opportunity like
+ * `lead_opps`, but under Close's opportunity-export names (`id`, `lead_id`, `status_label`, …).
+ */
+export type ExportType = 'leads' | 'contacts' | 'lead_opps' | 'opps';
 export type ExportFormat = 'csv' | 'json';
 export type DateFormat = 'original' | 'iso8601' | 'excel';
 
+/** The types `POST /export/lead/` accepts. */
 export const EXPORT_TYPES: readonly ExportType[] = ['leads', 'contacts', 'lead_opps'];
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['csv', 'json'];
 export const DATE_FORMATS: readonly DateFormat[] = ['original', 'iso8601', 'excel'];
@@ -38,16 +44,21 @@ const OPPORTUNITY_FIELDS = [
   'organization_id', 'created_by', 'created_by_name', 'updated_by', 'updated_by_name', 'date_created', 'date_updated',
 ] as const;
 
+/** An opportunity export's fields: the opportunity's, with its lead's id and name after `id`, as Close's API opportunity has them. */
+const OPPORTUNITY_EXPORT_FIELDS = ['id', 'lead_id', 'lead_name', ...OPPORTUNITY_FIELDS.slice(1)] as const;
+
 export type LeadField = (typeof LEAD_FIELDS)[number] | (typeof LEAD_JSON_ONLY_FIELDS)[number];
 export type ContactField = (typeof CONTACT_FIELDS)[number];
 export type OpportunityField = (typeof OPPORTUNITY_FIELDS)[number];
-export type ExportField = LeadField | ContactField | OpportunityField;
+export type OpportunityExportField = (typeof OPPORTUNITY_EXPORT_FIELDS)[number];
+export type ExportField = LeadField | ContactField | OpportunityExportField;
 
 /** Every name `fields` accepts, in file order. */
 export const EXPORT_FIELDS: Readonly<Record<ExportType, Readonly<Record<ExportFormat, readonly ExportField[]>>>> = {
   leads: { csv: LEAD_FIELDS, json: [...LEAD_FIELDS, ...LEAD_JSON_ONLY_FIELDS] },
   contacts: { csv: CONTACT_FIELDS, json: CONTACT_FIELDS },
   lead_opps: { csv: OPPORTUNITY_FIELDS, json: OPPORTUNITY_FIELDS },
+  opps: { csv: OPPORTUNITY_EXPORT_FIELDS, json: OPPORTUNITY_EXPORT_FIELDS },
 };
 
 /** Close's default `leads` list (spec §2.8, Appendix B.2), alphabetical as Close echoes it. */
@@ -60,11 +71,13 @@ const DEFAULT_CONTACT_FIELDS = [
   'created_by', 'date_created', 'date_updated', 'emails', 'id', 'name', 'phones', 'title', 'updated_by', 'urls',
 ] as const;
 
-const DEFAULT_OPPORTUNITY_FIELDS = [
+/** Close's opportunity-export list (spec §2.7, Appendix B.6), verbatim. */
+const DEFAULT_OPPORTUNITY_EXPORT_FIELDS = [
   'confidence', 'contact_id', 'created_by', 'created_by_name', 'date_created', 'date_updated', 'date_won', 'id',
-  'note', 'status_id', 'status_label', 'status_type', 'updated_by', 'updated_by_name', 'user_id', 'user_name',
-  'value', 'value_period',
+  'lead_id', 'lead_name', 'note', 'status_id', 'status_label', 'status_type', 'updated_by', 'updated_by_name',
+  'user_id', 'user_name', 'value', 'value_period',
 ] as const;
+const DEFAULT_OPPORTUNITY_FIELDS = DEFAULT_OPPORTUNITY_EXPORT_FIELDS.filter((f) => f !== 'lead_id' && f !== 'lead_name');
 
 /**
  * The `fields` echoed when the request has none.
@@ -75,11 +88,13 @@ const DEFAULT_OPPORTUNITY_FIELDS = [
  * - lead_opps: Close's opportunity-export list (spec §2.7) without `lead_id`/`lead_name`: every
  *   lead_opps row carries its lead anyway. (Close's own lead_opps example shows the contacts list,
  *   which names no opportunity field at all: a copy/paste in their docs.)
+ * - opps: Close's opportunity-export list verbatim.
  */
 export const DEFAULT_EXPORT_FIELDS: Readonly<Record<ExportType, Readonly<Record<ExportFormat, readonly ExportField[]>>>> = {
   leads: { csv: DEFAULT_LEAD_FIELDS, json: [...DEFAULT_LEAD_FIELDS, 'opportunities', 'tasks'].sort() as ExportField[] },
   contacts: { csv: DEFAULT_CONTACT_FIELDS, json: DEFAULT_CONTACT_FIELDS },
   lead_opps: { csv: DEFAULT_OPPORTUNITY_FIELDS, json: DEFAULT_OPPORTUNITY_FIELDS },
+  opps: { csv: DEFAULT_OPPORTUNITY_EXPORT_FIELDS, json: DEFAULT_OPPORTUNITY_EXPORT_FIELDS },
 };
 
 /** `fields` as a set, in file order: what the writers iterate. */

@@ -36,7 +36,7 @@ export type ExportShape = {
   customFields: readonly CustomFieldDefinition[];
   /** Number of `address_{n}_*` column blocks (CSV): the most addresses any exported lead has, at least 1. */
   addressBlocks: number;
-  /** `lead_opps` only: SQL over the opportunity alias `o` keeping some opportunities (an opportunity export's filters). */
+  /** `opps` only: SQL over the opportunity alias `o` keeping some opportunities (the opportunity export's filters). */
   opportunityFilter?: string;
 };
 

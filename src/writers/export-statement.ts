@@ -24,7 +24,7 @@ export function exportStatement(shape: ExportShape, source: LeadSource): ExportS
     selectList = jsonRowSql(shape, joins);
   }
   const { rowOrder } = ROWS[shape.type];
-  const rowJoin = shape.opportunityFilter && shape.type === 'lead_opps' ? `${ROWS.lead_opps.rowJoin} AND (${shape.opportunityFilter})` : ROWS[shape.type].rowJoin;
+  const rowJoin = shape.type === 'opps' && shape.opportunityFilter ? `${ROWS.opps.rowJoin} AND (${shape.opportunityFilter})` : ROWS[shape.type].rowJoin;
   const select =
     `SELECT ${selectList}\nFROM ${source.from}${rowJoin ? `\n  ${rowJoin}` : ''}\n  ${joins.toSql()}\n` +
     `WHERE ${source.where}\nORDER BY ${source.orderBy}${rowOrder ? `, ${rowOrder}` : ''}`;
@@ -36,6 +36,7 @@ const ROWS = {
   leads: { rowJoin: '', rowOrder: '' },
   contacts: { rowJoin: 'JOIN contacts c ON c.lead_id = l.id', rowOrder: 'c.position, c.id' },
   lead_opps: { rowJoin: 'JOIN opportunities o ON o.lead_id = l.id', rowOrder: 'o.date_created, o.id' },
+  opps: { rowJoin: 'JOIN opportunities o ON o.lead_id = l.id', rowOrder: 'o.date_created, o.id' },
 } as const;
 
 /** COPY options for CSV: PostgreSQL's RFC 4180 quoting, LF line ends, NULL as an empty cell. */

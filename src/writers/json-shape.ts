@@ -1,5 +1,5 @@
 import { dateSql, dateTimeSql } from './date-format.js';
-import { fieldsInFileOrder, type ContactField, type LeadField, type OpportunityField } from './export-fields.js';
+import { fieldsInFileOrder, type ContactField, type LeadField, type OpportunityExportField, type OpportunityField } from './export-fields.js';
 import { opportunityValueSql } from './csv-columns.js';
 import {
   customObjectJsonSql,
@@ -23,6 +23,8 @@ import { SMART_FIELDS, smartFieldJoinsSql, smartFieldValueSql } from './smart-fi
  *   name; then the smart fields, `activities` and `custom_objects` when asked.
  * - `contacts` / `lead_opps`: contact / opportunity objects with the selected fields, then
  *   `lead_id` and `lead_name`, and `lead_addresses` with `include_addresses`.
+ * - `opps` (an opportunity export): opportunity objects with the selected fields, `lead_id` and
+ *   `lead_name` among them.
  *
  * Keys follow the file order of `export-fields.ts`; datetimes are the API's ISO-8601 with
  * microseconds (`date_format` does not apply to JSON); nulls are kept (`"url": null`).
@@ -38,6 +40,15 @@ export function jsonRowSql(shape: ExportShape, joins: JoinSet): string {
     case 'lead_opps': {
       const fields = fieldsInFileOrder('lead_opps', 'json', shape.fields) as OpportunityField[];
       return jsonObjectSql([...opportunityPairs('o', fields, shape, joins), ...leadContextPairs(shape)]);
+    }
+    case 'opps': {
+      const pairs: Pair[] = [];
+      for (const field of fieldsInFileOrder('opps', 'json', shape.fields) as OpportunityExportField[]) {
+        if (field === 'lead_id') pairs.push([field, 'l.id']);
+        else if (field === 'lead_name') pairs.push([field, 'l.display_name']);
+        else pairs.push(...opportunityPairs('o', [field], shape, joins));
+      }
+      return jsonObjectSql(pairs);
     }
   }
 }

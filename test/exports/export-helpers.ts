@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import zlib from 'node:zlib';
 import pg from 'pg';
 import { parseExportParams } from '../../src/exports/export-params.js';
+import { EXPORT_TYPES } from '../../src/writers/export-fields.js';
 import { writeExportFile, type ExportProgress, type WriteExportFileOptions } from '../../src/exports/write-export-file.js';
 
 /** A sink collecting what it receives. */
@@ -18,7 +19,7 @@ export class MemorySink extends Writable {
 
 export type ExportRunResult = { text: string; gzipBytes: number; result: ExportProgress; progress: ExportProgress[] };
 
-/** Runs one export of `body` on a fresh connection and returns the decompressed file. */
+/** Runs one export of `body` (any type, `opps` included) on a fresh connection and returns the decompressed file. */
 export async function runExport(
   url: string,
   organizationId: string,
@@ -33,7 +34,7 @@ export async function runExport(
     const result = await writeExportFile({
       connection,
       organizationId,
-      params: parseExportParams(body),
+      params: parseExportParams(body, [...EXPORT_TYPES, 'opps']),
       sink,
       onProgress: (p) => progress.push(p),
       ...extra,

@@ -19,15 +19,15 @@ describe('exports of a seeded organization', () => {
   });
   afterAll(async () => db?.drop());
 
-  for (const type of EXPORT_TYPES) {
+  for (const type of [...EXPORT_TYPES, 'opps'] as const) {
     for (const format of EXPORT_FORMATS) {
       it(`${type} as ${format}`, async () => {
         const body: Record<string, unknown> = { type, format, date_format: 'excel' };
         if (format === 'csv' || type === 'leads') body.include_smart_fields = true;
-        if (type !== 'leads') body.include_addresses = true;
+        if (type === 'contacts' || type === 'lead_opps') body.include_addresses = true;
         if (type === 'leads' && format === 'json') Object.assign(body, { include_activities: true, include_custom_objects: true });
         const { text, result } = await runExport(db.url, org, body, { batchSize: 7 });
-        const expected = { leads: counts.leads, contacts: counts.contacts, lead_opps: counts.opportunities }[type];
+        const expected = { leads: counts.leads, contacts: counts.contacts, lead_opps: counts.opportunities, opps: counts.opportunities }[type];
         expect(result.nDocs).toBe(expected);
         expect(result.nDocsProcessed).toBe(expected);
         if (format === 'json') {
