@@ -35,7 +35,7 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
       embedded.attachedTo ? 'attached to the embedded PostgreSQL of another gateway process' : 'embedded PostgreSQL started',
     );
   }
-  const knex = createKnex(url, { poolMax: config.dbPoolMax });
+  const knex = createKnex(url, { poolMax: config.dbPoolMax, logger });
   try {
     await assertDatabaseReachable(knex);
     const applied = await migrateToLatest(knex);

@@ -1,5 +1,6 @@
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
+import type { Logger } from '../logger.js';
 
 export type { Knex };
 
@@ -10,10 +11,23 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value,
  * The application's Knex instance. Every session runs in UTC so that raw text output and
  * COPY render timestamps the same way whatever the server's default zone is.
  */
-export function createKnex(connectionString: string, options: { poolMax?: number; applicationName?: string } = {}): Knex {
+export function createKnex(
+  connectionString: string,
+  options: { poolMax?: number; applicationName?: string; logger?: Pick<Logger, 'warn' | 'error' | 'debug'> } = {},
+): Knex {
+  const { logger } = options;
   return knexFactory({
     client: 'pg',
     connection: { connectionString, application_name: options.applicationName ?? 'lead-export-gateway' },
+    // Knex prints its warnings ("Connection Error: …") with console.log unless given a logger.
+    ...(logger && {
+      log: {
+        warn: (message: unknown) => logger.warn({ knex: message }, 'knex warning'),
+        error: (message: unknown) => logger.error({ knex: message }, 'knex error'),
+        deprecate: (method: string, alternative: string) => logger.warn({ method, alternative }, 'knex deprecation'),
+        debug: (message: unknown) => logger.debug({ knex: message }, 'knex debug'),
+      },
+    }),
     pool: {
       min: 0,
       max: options.poolMax ?? 10,

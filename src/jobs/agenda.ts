@@ -37,8 +37,12 @@ export async function startJobQueue(options: {
   // The LISTEN client holds one connection for good.
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 5, application_name: `agenda ${name}` });
   pool.on('error', (error) => options.logger.warn({ err: error }, 'idle Agenda connection failed'));
+  const backend = new PostgresBackend({ pool, ensureSchema: false, tableName: AGENDA_TABLE });
+  // The LISTEN connection reconnects by itself after PostgreSQL goes away, but it also emits
+  // 'error', which nothing else listens to: unheard, that event would crash the process.
+  backend.notificationChannel?.on('error', (error: Error) => options.logger.warn({ err: error }, 'Agenda notification connection failed; it reconnects'));
   const agenda = new Agenda({
-    backend: new PostgresBackend({ pool, ensureSchema: false, tableName: AGENDA_TABLE }),
+    backend,
     name,
     processEvery: options.processEvery ?? 5_000,
     maxConcurrency: options.maxConcurrency ?? 8,

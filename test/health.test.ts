@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createTestDatabase, type TestDatabase } from './helpers/database.js';
+import { eventually } from './helpers/eventually.js';
+import { createTestOrganization } from './helpers/fixtures.js';
+import { graphqlRequest, startTestGateway, type TestGateway } from './helpers/gateway.js';
+import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.js';
+
+/**
+ * Liveness and readiness while PostgreSQL goes away and comes back: the gateway reaches its
+ * database through a TCP proxy the test can cut. The process must survive it (an unheard
+ * 'error' event of a lost connection would crash it: vitest fails the file on one).
+ */
+describe('health while the database is unreachable', () => {
+  let db: TestDatabase;
+  let proxy: TcpProxy;
+  let gateway: TestGateway;
+  let authorization: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    ({ authorization } = await createTestOrganization(db.knex));
+    const direct = new URL(db.url);
+    proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port) });
+    const viaProxy = new URL(db.url);
+    viaProxy.port = String(proxy.port);
+    gateway = await startTestGateway(viaProxy.toString(), {}, 'api');
+  });
+  afterAll(async () => {
+    await proxy?.restore().catch(() => undefined);
+    await gateway?.stop();
+    await proxy?.close();
+    await db?.drop();
+  });
+
+  it('answers /readyz 503 while PostgreSQL is unreachable, /healthz 200, and recovers', async () => {
+    expect((await fetch(`${gateway.url}/readyz`)).status).toBe(200);
+    // Every complaint goes through the JSON logger; nothing is printed around it.
+    const printed = vi.spyOn(console, 'log');
+
+    await proxy.cut();
+    const down = await fetch(`${gateway.url}/readyz`);
+    expect(down.status).toBe(503);
+    expect(await down.json()).toMatchObject({ status: 'unavailable', database: expect.any(String) });
+    expect((await fetch(`${gateway.url}/healthz`)).status).toBe(200);
+
+    await proxy.restore();
+    await eventually(async () => ((await fetch(`${gateway.url}/readyz`)).status === 200 ? true : undefined), { what: '/readyz to recover' });
+    expect((await graphqlRequest(gateway.url, '{ me { user { id } } }', { authorization })).status).toBe(200);
+    expect(printed).not.toHaveBeenCalled();
+    printed.mockRestore();
+  });
+});

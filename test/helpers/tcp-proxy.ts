@@ -1,0 +1,58 @@
+import net from 'node:net';
+
+export type TcpProxy = {
+  port: number;
+  /** Drops every open connection and refuses new ones: the server behind looks down. */
+  cut(): Promise<void>;
+  /** Accepts connections again (on the same port); a no-op while it does. */
+  restore(): Promise<void>;
+  close(): Promise<void>;
+};
+
+/**
+ * A TCP proxy in front of `target`, so a test can take a real server away from a process under
+ * test and give it back, without stopping the server other test files share.
+ */
+export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
+  const sockets = new Set<net.Socket>();
+  let server: net.Server | undefined;
+  let port = 0;
+
+  const listen = () =>
+    new Promise<void>((resolve, reject) => {
+      server = net.createServer((client) => {
+        const upstream = net.connect(target.port, target.host);
+        for (const socket of [client, upstream]) {
+          sockets.add(socket);
+          socket.on('close', () => sockets.delete(socket));
+          socket.on('error', () => {
+            client.destroy();
+            upstream.destroy();
+          });
+        }
+        client.pipe(upstream).pipe(client);
+      });
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        port = (server!.address() as net.AddressInfo).port;
+        resolve();
+      });
+    });
+  const stopListening = () =>
+    new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      if (!server) return resolve();
+      server.close(() => resolve());
+      server = undefined;
+    });
+
+  await listen();
+  return {
+    get port() {
+      return port;
+    },
+    cut: stopListening,
+    restore: () => (server ? Promise.resolve() : listen()),
+    close: stopListening,
+  };
+}
