@@ -3,6 +3,7 @@ import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { eventually } from './helpers/eventually.js';
 import { createTestOrganization } from './helpers/fixtures.js';
 import { graphqlRequest, startTestGateway, type TestGateway } from './helpers/gateway.js';
+import { subscribe } from './helpers/graphql-ws.js';
 import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.js';
 
 /**
@@ -10,7 +11,7 @@ import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.js';
  * database through a TCP proxy the test can cut. The process must survive it (an unheard
  * 'error' event of a lost connection would crash it: vitest fails the file on one).
  */
-describe('health while the database is unreachable', () => {
+describe('the gateway while the database is unreachable', () => {
   let db: TestDatabase;
   let proxy: TcpProxy;
   let gateway: TestGateway;
@@ -48,5 +49,30 @@ describe('health while the database is unreachable', () => {
     expect((await graphqlRequest(gateway.url, '{ me { user { id } } }', { authorization })).status).toBe(200);
     expect(printed).not.toHaveBeenCalled();
     printed.mockRestore();
+  });
+
+  it('keeps a progress subscription through the outage and delivers the change it missed', async () => {
+    const start = await graphqlRequest(
+      gateway.url,
+      'mutation { startLeadExport(input: { format: CSV, type: LEADS, sendDoneEmail: false }) { leadExport { id } } }',
+      { authorization },
+    );
+    const id: string = start.body.data.startLeadExport.leadExport.id; // an API-only gateway: it stays queued
+    const progress = subscribe<{ leadExportProgress: { status: string } }>(
+      gateway.url,
+      'subscription ($id: ID!) { leadExportProgress(id: $id) { status } }',
+      { id },
+      { authorization },
+    );
+    await progress.next((e) => e.leadExportProgress.status === 'CREATED');
+
+    await proxy.cut();
+    // The change happens while the gateway cannot hear it (its NOTIFY is lost)…
+    await db.knex('exports').where({ id }).update({ status: 'canceled', finished_at: db.knex.fn.now() });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await proxy.restore();
+    // …and reaches the subscriber once the gateway has reconnected and re-read the export.
+    await progress.next((e) => e.leadExportProgress.status === 'CANCELED');
+    await progress.done;
   });
 });
