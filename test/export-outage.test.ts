@@ -4,7 +4,7 @@ import { createBulkOrganization } from './helpers/bulk-organization.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { eventually } from './helpers/eventually.js';
 import { startTestGateway, type TestGateway } from './helpers/gateway.js';
-import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.js';
+import { startDatabaseProxy, type TcpProxy } from './helpers/tcp-proxy.js';
 import { parseCsv } from './exports/export-helpers.js';
 
 const LEADS = 30;
@@ -24,11 +24,9 @@ describe('an export interrupted by a database outage', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     ({ authorization } = await createBulkOrganization(db, 'outage', LEADS));
-    const direct = new URL(db.url);
-    proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port) });
-    const viaProxy = new URL(db.url);
-    viaProxy.port = String(proxy.port);
-    gateway = await startTestGateway(viaProxy.toString(), { EXPORT_LOCK_LIFETIME: '3s', JOB_POLL_INTERVAL: '300ms', MAINTENANCE_INTERVAL: '1s' });
+    const proxied = await startDatabaseProxy(db.url);
+    proxy = proxied.proxy;
+    gateway = await startTestGateway(proxied.url, { EXPORT_LOCK_LIFETIME: '3s', JOB_POLL_INTERVAL: '300ms', MAINTENANCE_INTERVAL: '1s' });
     blocker = createKnex(db.url, { poolMax: 1 });
   });
   afterAll(async () => {

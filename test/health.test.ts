@@ -4,7 +4,7 @@ import { eventually } from './helpers/eventually.js';
 import { createTestOrganization } from './helpers/fixtures.js';
 import { graphqlRequest, startTestGateway, type TestGateway } from './helpers/gateway.js';
 import { subscribe } from './helpers/graphql-ws.js';
-import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.js';
+import { startDatabaseProxy, type TcpProxy } from './helpers/tcp-proxy.js';
 
 /**
  * Liveness and readiness while PostgreSQL goes away and comes back: the gateway reaches its
@@ -20,11 +20,9 @@ describe('the gateway while the database is unreachable', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     ({ authorization } = await createTestOrganization(db.knex));
-    const direct = new URL(db.url);
-    proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port) });
-    const viaProxy = new URL(db.url);
-    viaProxy.port = String(proxy.port);
-    gateway = await startTestGateway(viaProxy.toString(), {}, 'api');
+    const proxied = await startDatabaseProxy(db.url);
+    proxy = proxied.proxy;
+    gateway = await startTestGateway(proxied.url, {}, 'api');
   });
   afterAll(async () => {
     await proxy?.restore().catch(() => undefined);

@@ -56,3 +56,11 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     close: stopListening,
   };
 }
+
+/** A proxy in front of the PostgreSQL of `databaseUrl`, and the URL that goes through it. */
+export async function startDatabaseProxy(databaseUrl: string): Promise<{ proxy: TcpProxy; url: string }> {
+  const url = new URL(databaseUrl);
+  const proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port) });
+  url.port = String(proxy.port);
+  return { proxy, url: url.toString() };
+}
