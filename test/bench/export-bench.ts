@@ -19,10 +19,12 @@ import { parseArgs } from 'node:util';
 import zlib from 'node:zlib';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.js';
+import { loadConfig } from '../../src/config.js';
+import { openDatabase } from '../../src/db/database.js';
 import { parseExportParams } from '../../src/exports/export-params.js';
 import { exportShapeOf, takeExportSnapshot } from '../../src/exports/export-snapshot.js';
 import { writeExportFile } from '../../src/exports/write-export-file.js';
+import { createLogger } from '../../src/logger.js';
 import { organizationLeadSource } from '../../src/writers/export-query.js';
 import { CSV_COPY_OPTIONS, exportStatement } from '../../src/writers/export-statement.js';
 import { insertBulkLeads } from '../exports/bulk-leads.js';
@@ -53,6 +55,8 @@ class CountingSink extends Writable {
 
 async function connect(url: string): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: url, application_name: 'export-bench' });
+  // A lost connection fails the query in progress; the event itself must not crash the process.
+  client.on('error', () => undefined);
   await client.connect();
   return client;
 }
@@ -122,17 +126,11 @@ async function main(): Promise<void> {
     return;
   }
 
-  let url = process.env.DATABASE_URL;
-  let stop = async () => {};
-  if (!url) {
-    const embedded = await startEmbeddedPostgres({
-      dataDir: process.env.DATA_DIR ?? './.data',
-      port: Number(process.env.EMBEDDED_PG_PORT ?? 54329),
-      database: 'gateway',
-    });
-    url = embedded.url;
-    stop = embedded.stop;
-  }
+  // DATABASE_URL, or the embedded server under DATA_DIR (EMBEDDED_PG_PORT), migrated: a fresh
+  // DATA_DIR works with --bulk.
+  const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn' });
+  const db = await openDatabase(config, createLogger(config));
+  const { url } = db;
   try {
     const client = await connect(url);
     let organizationId: string;
@@ -185,7 +183,7 @@ async function main(): Promise<void> {
       ),
     );
   } finally {
-    await stop();
+    await db.close();
   }
 }
 
