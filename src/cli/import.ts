@@ -130,7 +130,7 @@ async function main(): Promise<number> {
     import('../config.js'), import('../db/database.js'), import('../logger.js'), import('../import/import-leads-json.js'),
   ]);
   const config = loadConfig(process.env);
-  const database = await openDatabase(config, createLogger(config));
+  const database = await openDatabase(config, createLogger(config, { to: 'stderr' }));
   const abort = abortOnInterrupt();
 
   // In place on a terminal; otherwise a line a second (and at each change of phase), for logs.

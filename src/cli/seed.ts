@@ -96,7 +96,7 @@ async function main(): Promise<number> {
   let database: Database;
   try {
     const config = loadConfig(process.env);
-    database = await openDatabase(config, createLogger(config));
+    database = await openDatabase(config, createLogger(config, { to: 'stderr' }));
   } catch (error) {
     process.stderr.write(`error: cannot open the database: ${(error as Error)?.message ?? String(error)}\n`);
     return 1;

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createKnex } from '../../src/db/knex.js';
 import { seedOrganization } from '../../src/seed/seed-organization.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { PROJECT_ROOT } from '../helpers/process.js';
@@ -101,5 +102,23 @@ describe('npm run import (CLI)', () => {
     const again = await runCli(['--org', 'From CLI', gz], env);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/^error: element 0: lead lead_\w+ already exists in organization "From CLI" \(as lead_\w+, the id this import gives it there\): .* Run again with --replace .*\nNothing was imported\.\n$/m);
+  });
+
+  it('logs to stderr, so stdout holds only the summary, even when it migrates a new database first', async () => {
+    const admin = createKnex(inject('adminDatabaseUrl'), { poolMax: 1 });
+    const name = `import_cli_empty_${process.pid}`;
+    try {
+      await admin.raw(`CREATE DATABASE ${name} TEMPLATE template0`);
+      const url = new URL(db.url);
+      url.pathname = `/${name}`;
+      const run = await runCli(['--org', 'Fresh', gz], { DATABASE_URL: url.toString(), LOG_LEVEL: 'info' });
+      expect(run.code).toBe(0);
+      expect(run.stderr).toMatch(/"msg":"database migrated"/);
+      expect(run.stdout).toMatch(/^Imported 20 leads into "Fresh"/);
+      expect(run.stdout).not.toContain('"msg"');
+    } finally {
+      await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.destroy();
+    }
   });
 });
