@@ -5,8 +5,8 @@ import type { Knex } from 'knex';
 import type pg from 'pg';
 import { newId } from '../db/ids.js';
 import { AppError, isAppError } from '../errors/app-error.js';
-import { prepareBulkLoad } from '../seed/bulk-load.js';
-import { COPY_TABLES, type CopyTable } from '../seed/copy-batch.js';
+import { prepareBulkLoad } from '../db/bulk/bulk-load.js';
+import { COPY_TABLES, type CopyTable } from '../db/bulk/copy-batch.js';
 import { ImportCatalog, type CatalogCounts, type IdPolicy } from './import-catalog.js';
 import { JsonArraySplitter } from './json-array-splitter.js';
 import { LeadBatchWriter, type ExistingLeadPolicy, type IdCounts } from './lead-batch-writer.js';
@@ -74,7 +74,7 @@ const ANALYZE_MIN_LEADS = 1000;
  * - All or nothing: one transaction, committed after the last element. Any failure (a malformed
  *   element, an abort, a database error) rolls everything back, the organization too when the
  *   import created it.
- * - Foreign-key checks are skipped where the seeder skips them (`seed/bulk-load.ts`, about a
+ * - Foreign-key checks are skipped where the seeder skips them (`db/bulk/bulk-load.ts`, about a
  *   quarter of the time): every reference the import writes is to a row it created in this
  *   transaction or to a row of the organization it matched and locked (`import-catalog.ts`), and
  *   contacts an element points at must be the element's own (checked, else bad input).

@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import { newId } from '../db/ids.js';
 import { AppError } from '../errors/app-error.js';
-import { COPY_TABLES, CopyBatch, type CopyTable } from '../seed/copy-batch.js';
-import { copyRows } from '../seed/copy-loader.js';
+import { COPY_TABLES, CopyBatch, type CopyTable } from '../db/bulk/copy-batch.js';
+import { copyRows } from '../db/bulk/copy-loader.js';
 import { BatchRefs, type IdPolicy, type ImportCatalog } from './import-catalog.js';
 import { derivedId } from './derived-id.js';
 import { elementError } from './lead-element.js';
@@ -17,7 +17,7 @@ export type BatchWriterOptions = {
   organizationName: string;
   /** Stands in for missing dates: the import's start, as an ISO string. */
   now: string;
-  /** The transaction runs with `session_replication_role = replica` (see `seed/bulk-load.ts`). */
+  /** The transaction runs with `session_replication_role = replica` (see `db/bulk/bulk-load.ts`). */
   skipsForeignKeyChecks: boolean;
 };
 

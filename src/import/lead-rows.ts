@@ -1,5 +1,5 @@
 import { newId } from '../db/ids.js';
-import type { CopyBatch } from '../seed/copy-batch.js';
+import type { CopyBatch } from '../db/bulk/copy-batch.js';
 import type { BatchRefs, CustomOwner, ImportCatalog } from './import-catalog.js';
 import { ACTIVITY_BASE_KEYS, elementError, type ActivityElement, type LeadElement } from './lead-element.js';
 

@@ -1,6 +1,6 @@
 import { generateActivities } from './activity-generator.js';
 import { LeadIds } from './lead-ids.js';
-import type { CopyBatch } from './copy-batch.js';
+import type { CopyBatch } from '../db/bulk/copy-batch.js';
 import { customValues } from './custom-values.js';
 import {
   between,

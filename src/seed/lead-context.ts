@@ -1,4 +1,4 @@
-import type { CopyBatch } from './copy-batch.js';
+import type { CopyBatch } from '../db/bulk/copy-batch.js';
 import type { LeadIds } from './lead-ids.js';
 import type { OrganizationPlan, PlannedOpportunityStatus, PlannedUser } from './organization-plan.js';
 import type { Random } from './random.js';

@@ -1,9 +1,9 @@
 import type { Knex } from 'knex';
 import type pg from 'pg';
 import { AppError } from '../errors/app-error.js';
-import { COPY_TABLES, CopyBatch } from './copy-batch.js';
-import { prepareBulkLoad } from './bulk-load.js';
-import { copyRows } from './copy-loader.js';
+import { COPY_TABLES, CopyBatch } from '../db/bulk/copy-batch.js';
+import { prepareBulkLoad } from '../db/bulk/bulk-load.js';
+import { copyRows } from '../db/bulk/copy-loader.js';
 import { generateLead } from './generator.js';
 import { DEFAULT_ANCHOR, planOrganization, type OrganizationPlan } from './organization-plan.js';
 import { pgTimestamp } from './time-format.js';
@@ -23,7 +23,7 @@ export type SeedOptions = {
   /** Aborting rolls the whole seed back and rejects with the signal's reason. */
   signal?: AbortSignal;
   /**
-   * `true` (default): the fastest bulk-load mode that is safe here (bulk-load.ts: no foreign-key
+   * `true` (default): the fastest bulk-load mode that is safe here (db/bulk/bulk-load.ts: no foreign-key
    * checks, deferred index builds); `false`: a plain load with every check and index maintained
    * row by row, to compare against.
    */
@@ -34,7 +34,7 @@ export type SeedProgress = {
   leadsWritten: number;
   leadsTotal: number;
   rowsWritten: number;
-  /** `indexing`: all rows are in, the indexes deferred for a big load are being rebuilt (see bulk-load.ts). */
+  /** `indexing`: all rows are in, the indexes deferred for a big load are being rebuilt (see db/bulk/bulk-load.ts). */
   phase: 'loading' | 'indexing' | 'done';
   indexesBuilt: number;
   indexesTotal: number;

@@ -1,6 +1,7 @@
 /**
- * The tables the generator fills with COPY, and the columns it writes, in load order: parents
- * before children, so a load with foreign-key checks on never references a row not yet loaded.
+ * The tables the bulk loaders (the seed generator, the JSON import) fill with COPY, and the
+ * columns they write, in load order: parents before children, so a load with foreign-key checks
+ * on never references a row not yet loaded.
  * Serial `id` columns (emails, phones, urls, addresses) are left to their sequences.
  */
 export const COPY_COLUMNS = {
