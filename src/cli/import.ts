@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { isAppError } from '../errors/app-error.js';
 import type { ImportProgress, ImportResult } from '../import/import-leads-json.js';
-import { abortOnInterrupt, count, duration, usageProblem, UsageError } from './cli-support.js';
+import { abortOnInterrupt, count, duration, parseCommandLine, progressWriter, UsageError } from './cli-support.js';
 
 // `npm run import -- --org "Acme" leads.json.gz`: loads a JSON leads export into an
 // organization, all or nothing. Progress goes to stderr, the summary to stdout.
@@ -95,18 +95,9 @@ function summary(args: Arguments, result: ImportResult): string {
 }
 
 async function main(): Promise<number> {
-  let args: Arguments | 'help';
-  try {
-    args = parseArguments(process.argv.slice(2));
-  } catch (error) {
-    const message = usageProblem(error) ?? String(error);
-    process.stderr.write(`error: ${message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (args === 'help') {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const commandLine = parseCommandLine(parseArguments, USAGE);
+  if ('exitCode' in commandLine) return commandLine.exitCode;
+  const { args } = commandLine;
 
   let totalBytes: number | undefined;
   let source: Readable;
@@ -133,10 +124,9 @@ async function main(): Promise<number> {
   const database = await openDatabase(config, createLogger(config, { to: 'stderr' }));
   const abort = abortOnInterrupt();
 
-  // In place on a terminal; otherwise a line a second (and at each change of phase), for logs.
-  const tty = process.stderr.isTTY === true;
+  // A line a second off a terminal, and one at each change of phase.
+  const progress = progressWriter(1000);
   const started = Date.now();
-  let lastLine = 0;
   let lastPhase = '';
   try {
     const result = await importLeadsJson(database.knex, {
@@ -145,23 +135,17 @@ async function main(): Promise<number> {
       ids: args.newIds ? 'new' : 'keep',
       existingLeads: args.replace ? 'replace' : 'fail',
       signal: abort.signal,
-      onProgress: (progress) => {
-        if (progress.phase === 'done') return;
-        const now = Date.now();
-        const line = progressLine(progress, now - started, totalBytes, args.organizationName);
-        if (tty) process.stderr.write(`\r\x1b[2K${line}`);
-        else if (now - lastLine >= 1000 || progress.phase !== lastPhase) {
-          process.stderr.write(`${line}\n`);
-          lastLine = now;
-        }
-        lastPhase = progress.phase;
+      onProgress: (state) => {
+        if (state.phase === 'done') return;
+        progress.write(progressLine(state, Date.now() - started, totalBytes, args.organizationName), state.phase !== lastPhase);
+        lastPhase = state.phase;
       },
     });
-    if (tty) process.stderr.write('\n');
+    progress.end();
     process.stdout.write(summary(args, result));
     return 0;
   } catch (error) {
-    if (tty) process.stderr.write('\n');
+    progress.end();
     if (abort.signal.aborted) {
       process.stderr.write('interrupted: nothing was imported\n');
       return 130;

@@ -5,7 +5,7 @@ import { isAppError } from '../errors/app-error.js';
 import { createLogger } from '../logger.js';
 import { seedOrganization, type SeedProgress } from '../seed/seed-organization.js';
 import { DEFAULT_ANCHOR } from '../seed/organization-plan.js';
-import { abortOnInterrupt, count, duration, usageProblem, UsageError } from './cli-support.js';
+import { abortOnInterrupt, count, duration, parseCommandLine, progressWriter, UsageError } from './cli-support.js';
 
 // `npm run seed -- --org "Acme" --leads 1000000 --seed 42`: a new organization full of
 // deterministic, realistic CRM data. Progress goes to stderr, the summary to stdout.
@@ -80,18 +80,9 @@ function progressLine(progress: SeedProgress, elapsedMs: number, name: string): 
 }
 
 async function main(): Promise<number> {
-  let args: Arguments | 'help';
-  try {
-    args = parseArguments(process.argv.slice(2));
-  } catch (error) {
-    const message = usageProblem(error) ?? String(error);
-    process.stderr.write(`error: ${message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (args === 'help') {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const commandLine = parseCommandLine(parseArguments, USAGE);
+  if ('exitCode' in commandLine) return commandLine.exitCode;
+  const { args } = commandLine;
 
   let database: Database;
   try {
@@ -103,9 +94,8 @@ async function main(): Promise<number> {
   }
   const abort = abortOnInterrupt();
 
-  const tty = process.stderr.isTTY === true;
+  const progress = progressWriter(5000);
   const started = Date.now();
-  let lastLine = 0;
   try {
     const result = await seedOrganization(database.knex, {
       organizationName: args.organizationName,
@@ -113,17 +103,9 @@ async function main(): Promise<number> {
       seed: args.seed,
       anchor: args.anchor,
       signal: abort.signal,
-      onProgress: (progress) => {
-        const now = Date.now();
-        const line = progressLine(progress, now - started, args.organizationName);
-        if (tty) process.stderr.write(`\r\x1b[2K${line}`);
-        else if (now - lastLine >= 5000 || progress.phase === 'done') {
-          process.stderr.write(`${line}\n`);
-          lastLine = now;
-        }
-      },
+      onProgress: (state) => progress.write(progressLine(state, Date.now() - started, args.organizationName), state.phase === 'done'),
     });
-    if (tty) process.stderr.write('\n');
+    progress.end();
     const elapsed = Date.now() - started;
     const total = Object.values(result.counts).reduce((sum, n) => sum + n, 0);
     const width = Math.max(...Object.keys(result.counts).map((table) => table.length));
@@ -136,7 +118,7 @@ async function main(): Promise<number> {
     );
     return 0;
   } catch (error) {
-    if (tty) process.stderr.write('\n');
+    progress.end();
     if (abort.signal.aborted) {
       process.stderr.write('interrupted: nothing was written\n');
       return 130;

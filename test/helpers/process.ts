@@ -62,3 +62,26 @@ export function spawnGateway(args: string[], env: Record<string, string>): Gatew
     },
   };
 }
+
+export type CommandRun = { code: number | null; stdout: string; stderr: string };
+
+/**
+ * Runs one of the command-line tools (`src/cli/<name>.ts`) to completion as `npm run <name>`
+ * does (tsx), in a real child process. `tty: true` gives it a terminal (through script(1), which
+ * merges the terminal's output into stdout).
+ */
+export function runCli(name: string, args: string[], env: Record<string, string>, options: { tty?: boolean } = {}): Promise<CommandRun> {
+  const command = [process.execPath, '--import', 'tsx', path.join(PROJECT_ROOT, `src/cli/${name}.ts`), ...args];
+  const [file, argv] = options.tty
+    ? ['script', ['-qefc', command.map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' '), '/dev/null']]
+    : [command[0], command.slice(1)];
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, argv, { cwd: PROJECT_ROOT, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}

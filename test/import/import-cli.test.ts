@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,28 +6,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createKnex } from '../../src/db/knex.js';
 import { seedOrganization } from '../../src/seed/seed-organization.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { PROJECT_ROOT } from '../helpers/process.js';
+import { runCli } from '../helpers/process.js';
 import { exportOrganization, organizationCounts, tableCounts } from './import-helpers.js';
 
-type Run = { code: number | null; stdout: string; stderr: string };
-
-/** `npm run import -- …` as a real child process (tsx, as the npm script runs it). */
-function runCli(args: string[], env: Record<string, string>, options: { tty?: boolean } = {}): Promise<Run> {
-  const command = [process.execPath, '--import', 'tsx', path.join(PROJECT_ROOT, 'src/cli/import.ts'), ...args];
-  // `script` gives the child a terminal, to see the progress bar drawn in place.
-  const [file, argv] = options.tty
-    ? ['script', ['-qefc', command.map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' '), '/dev/null']]
-    : [command[0], command.slice(1)];
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, argv, { cwd: PROJECT_ROOT, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** `npm run import -- …` as a real child process. */
+const runImport = (args: string[], env: Record<string, string>, options: { tty?: boolean } = {}) => runCli('import', args, env, options);
 
 describe('npm run import (CLI)', () => {
   let db: TestDatabase;
@@ -61,12 +43,12 @@ describe('npm run import (CLI)', () => {
   it('imports a .json.gz file: exit 0, progress on stderr line by line (in place on a terminal), the summary on stdout; bad arguments and bad input exit 2 and write nothing', async () => {
     const before = await tableCounts(db.knex);
     const [ok, onTerminal, noOrg, missing, malformed, both] = await Promise.all([
-      runCli(['--org', 'From CLI', gz], env),
-      runCli(['--org', 'On a terminal', plain], env, { tty: true }),
-      runCli([gz], env),
-      runCli(['--org', 'Missing', path.join(dir, 'nope.json')], env),
-      runCli(['--org', 'Malformed', bad], env),
-      runCli(['--org', 'Both', '--replace', '--new-ids', gz], env),
+      runImport(['--org', 'From CLI', gz], env),
+      runImport(['--org', 'On a terminal', plain], env, { tty: true }),
+      runImport([gz], env),
+      runImport(['--org', 'Missing', path.join(dir, 'nope.json')], env),
+      runImport(['--org', 'Malformed', bad], env),
+      runImport(['--org', 'Both', '--replace', '--new-ids', gz], env),
     ]);
 
     expect(ok.stderr).toMatch(/^importing into "From CLI": \d+\.\d% \([\d.]+ MB \/ [\d.]+ MB\), \d+ leads read, \d+ written, [\d,]+ leads\/s, ETA/m);
@@ -99,7 +81,7 @@ describe('npm run import (CLI)', () => {
   });
 
   it('refuses a repeated import with exit 2, saying how to replace or copy', async () => {
-    const again = await runCli(['--org', 'From CLI', gz], env);
+    const again = await runImport(['--org', 'From CLI', gz], env);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/^error: element 0: lead lead_\w+ already exists in organization "From CLI" \(as lead_\w+, the id this import gives it there\): .* Run again with --replace .*\nNothing was imported\.\n$/m);
   });
@@ -111,7 +93,7 @@ describe('npm run import (CLI)', () => {
       await admin.raw(`CREATE DATABASE ${name} TEMPLATE template0`);
       const url = new URL(db.url);
       url.pathname = `/${name}`;
-      const run = await runCli(['--org', 'Fresh', gz], { DATABASE_URL: url.toString(), LOG_LEVEL: 'info' });
+      const run = await runImport(['--org', 'Fresh', gz], { DATABASE_URL: url.toString(), LOG_LEVEL: 'info' });
       expect(run.code).toBe(0);
       expect(run.stderr).toMatch(/"msg":"database migrated"/);
       expect(run.stdout).toMatch(/^Imported 20 leads into "Fresh"/);
