@@ -121,6 +121,7 @@ export async function startGateway(config: Config, logger: Logger, role: Role): 
           downloadRoutes({ knex, storage, signer }),
           restApi({
             knex,
+            logger,
             // Counted per window: N a second over a longer window allows short bursts.
             requestsPerWindow: Math.round(config.rateLimitPerSecond * (config.rateLimitWindowMs / 1000)),
             windowSeconds: config.rateLimitWindowMs / 1000,

@@ -4,6 +4,7 @@ import { CloseApiClient, ValidationError } from './helpers/close-client.js';
 import { createBulkOrganization } from './helpers/bulk-organization.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { eventually } from './helpers/eventually.js';
+import { createTestOrganization } from './helpers/fixtures.js';
 import { startTestGateway, type TestGateway } from './helpers/gateway.js';
 import { parseCsv } from './exports/export-helpers.js';
 
@@ -219,6 +220,36 @@ describe('Close-compatible REST surface', () => {
       expect((await fetch(`${limitedGateway.url}/api/v1/export/?_limit=1`, { headers: { authorization: `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}` } })).status).toBe(200);
     } finally {
       await limitedGateway.stop();
+    }
+  });
+
+  it('counts a key and its organization (3× the key limit) across every API process', async () => {
+    // 30 requests per key and 90 per organization per 30 s window, on two API processes at once.
+    const env = { RATE_LIMIT_PER_SECOND: '1', RATE_LIMIT_WINDOW: '30s' };
+    const gateways = await Promise.all([startTestGateway(db.url, env, 'api'), startTestGateway(db.url, env, 'api')]);
+    try {
+      const organization = await createTestOrganization(db.knex);
+      const userId = (await db.knex('users').where({ organization_id: organization.organizationId }).first()).id;
+      const keys = await Promise.all(Array.from({ length: 4 }, () => createApiKey(db.knex, { organizationId: organization.organizationId, userId })));
+      const burst = (key: string, perGateway: number) =>
+        Promise.all(
+          gateways.flatMap((g) =>
+            Array.from({ length: perGateway }, () =>
+              fetch(`${g.url}/api/v1/export/?_limit=1`, { headers: { authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}` } }),
+            ),
+          ),
+        );
+      const statuses = (responses: Response[]) => responses.map((r) => r.status);
+      // One key, 20 requests on each process: 30 pass, wherever they land.
+      const first = await burst(keys[0].key, 20);
+      expect(statuses(first).filter((s) => s === 200)).toHaveLength(30);
+      expect(statuses(first).filter((s) => s === 429)).toHaveLength(10);
+      // Three more keys, each under its own limit (2 × 10): the organization has now made 100 of its 90.
+      const others = (await Promise.all(keys.slice(1).map((k) => burst(k.key, 10)))).flat();
+      expect(statuses(others).filter((s) => s === 429)).toHaveLength(10);
+      expect(others.find((r) => r.status === 429)!.headers.get('ratelimit')).toMatch(/^limit=90, remaining=0, reset=\d+$/);
+    } finally {
+      await Promise.all(gateways.map((g) => g.stop()));
     }
   });
 

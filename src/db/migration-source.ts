@@ -5,6 +5,7 @@ import * as exportsTable from './migrations/20261127061000_exports.js';
 import * as searchIndexes from './migrations/20261127070000_search_indexes.js';
 import * as searchStatistics from './migrations/20261127080000_search_statistics.js';
 import * as exportJobLookup from './migrations/20261127090000_export_job_lookup.js';
+import * as rateLimits from './migrations/20261127100000_rate_limits.js';
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
 /**
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '20261127070000_search_indexes': searchIndexes,
   '20261127080000_search_statistics': searchStatistics,
   '20261127090000_export_job_lookup': exportJobLookup,
+  '20261127100000_rate_limits': rateLimits,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -3,6 +3,7 @@ import { authenticate } from '../auth/credential-store.js';
 import type { Principal } from '../auth/principal.js';
 import type { Knex } from '../db/knex.js';
 import { AppError } from '../errors/app-error.js';
+import type { Logger } from '../logger.js';
 import { parseTzOffsetHeader } from '../search/tz-offset.js';
 import { createRateLimiter } from './rate-limiter.js';
 
@@ -15,18 +16,18 @@ export function restLocals(res: Response): RestLocals {
 
 /**
  * Close's REST conventions (spec §1) in front of the given routers, under `/api/v1`:
- * trailing slashes optional, JSON bodies, Basic `key:` or Bearer auth, a per-key rate limit with
- * Close's headers, `X-TZ-Offset`, and `x-http-method-override: GET` with `{"_params": {...}}`.
+ * trailing slashes optional, JSON bodies, Basic `key:` or Bearer auth, per-key and
+ * per-organization rate limits with Close's headers, `X-TZ-Offset`, and `x-http-method-override: GET` with `{"_params": {...}}`.
  */
-export function restApi(options: { knex: Knex; requestsPerWindow: number; windowSeconds: number; routers: Router[] }): Router {
+export function restApi(options: { knex: Knex; logger: Logger; requestsPerWindow: number; windowSeconds: number; routers: Router[] }): Router {
   const api = Router({ strict: false });
-  const limiter = createRateLimiter({ limit: options.requestsPerWindow, windowSeconds: options.windowSeconds });
+  const limiter = createRateLimiter({ knex: options.knex, logger: options.logger, limit: options.requestsPerWindow, windowSeconds: options.windowSeconds });
 
   api.use(express.json({ limit: '1mb' }));
   api.use(methodOverride);
   api.use(async (req: Request, res: Response, next: NextFunction) => {
     const principal = await authenticate(options.knex, req.headers.authorization);
-    const decision = limiter.take(principal.credentialId);
+    const decision = await limiter.take(principal);
     res.set('RateLimit', `limit=${decision.limit}, remaining=${decision.remaining}, reset=${decision.resetSeconds}`);
     if (!decision.allowed) {
       throw new AppError('RATE_LIMITED', `API call count exceeded for this ${limiter.windowSeconds} second window`, {
