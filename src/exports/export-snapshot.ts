@@ -2,12 +2,16 @@ import type { Knex } from 'knex';
 import type pg from 'pg';
 import type { CustomFieldDefinition, ExportShape } from '../writers/export-query.js';
 import type { ExportParams } from './export-params.js';
+import type { NativeQuery } from './export-selection.js';
 
 /** The lead selection: the search compiler's query, or SQL with `$n` placeholders. */
 export type LeadSelection = Knex.QueryBuilder | { sql: string; bindings: readonly unknown[] };
 
 /** The ordered ids of the exported leads, for the export's transaction (dropped at its end). */
 export const SNAPSHOT_TABLE = 'pg_temp.export_leads';
+
+/** The ids of the contacts / opportunities that are rows, when not all of the leads' are. */
+export const ROW_FILTER_TABLE = 'pg_temp.export_rows';
 
 export type ExportSnapshot = {
   /** Leads selected (rows of `SNAPSHOT_TABLE`, `seq` 1…leadCount). */
@@ -17,6 +21,8 @@ export type ExportSnapshot = {
   customFields: CustomFieldDefinition[];
   /** The most addresses any selected lead has, at least 1; only counted when CSV needs it. */
   addressBlocks: number;
+  /** Only the contacts / opportunities in `ROW_FILTER_TABLE` are rows. */
+  rowsFiltered: boolean;
 };
 
 /**
@@ -26,7 +32,7 @@ export type ExportSnapshot = {
  */
 export async function takeExportSnapshot(
   connection: pg.ClientBase,
-  options: { organizationId: string; params: ExportParams; leadSelection?: LeadSelection; opportunityFilter?: string },
+  options: { organizationId: string; params: ExportParams; leadSelection?: LeadSelection; rowSelection?: NativeQuery },
 ): Promise<ExportSnapshot> {
   const { organizationId, params } = options;
   const selection = selectionSql(options.leadSelection, organizationId);
@@ -44,10 +50,17 @@ export async function takeExportSnapshot(
   await connection.query(`ALTER TABLE ${SNAPSHOT_TABLE} ADD PRIMARY KEY (seq)`);
   await connection.query(`ANALYZE ${SNAPSHOT_TABLE}`);
 
+  const rowsFiltered = params.type !== 'leads' && options.rowSelection !== undefined;
+  if (rowsFiltered) {
+    await connection.query(`CREATE TEMP TABLE export_rows (id text COLLATE "C" PRIMARY KEY) ON COMMIT DROP`);
+    await connection.query(`INSERT INTO ${ROW_FILTER_TABLE} (id) SELECT s.id FROM (${options.rowSelection!.sql}) s`, [...options.rowSelection!.bindings]);
+    await connection.query(`ANALYZE ${ROW_FILTER_TABLE}`);
+  }
+
   let nDocs = leadCount;
   if (params.type !== 'leads') {
     const table = params.type === 'contacts' ? 'contacts' : 'opportunities';
-    const filter = params.type === 'opps' && options.opportunityFilter ? ` WHERE ${options.opportunityFilter}` : '';
+    const filter = rowsFiltered ? ` JOIN ${ROW_FILTER_TABLE} r ON r.id = o.id` : '';
     nDocs = await count(connection, `SELECT count(*) FROM ${table} o JOIN ${SNAPSHOT_TABLE} b ON b.id = o.lead_id${filter}`);
   }
 
@@ -83,7 +96,7 @@ export async function takeExportSnapshot(
     acceptsMultipleValues: r.accepts_multiple_values === true || (r.accepts_multiple_values as unknown) === 't',
   }));
 
-  return { leadCount, nDocs, customFields, addressBlocks };
+  return { leadCount, nDocs, customFields, addressBlocks, rowsFiltered };
 }
 
 function selectionSql(selection: LeadSelection | undefined, organizationId: string): { sql: string; bindings: readonly unknown[] } {
@@ -106,8 +119,7 @@ async function count(connection: pg.ClientBase, sql: string): Promise<number> {
 export function exportShapeOf(
   organizationId: string,
   params: ExportParams,
-  snapshot: Pick<ExportSnapshot, 'customFields' | 'addressBlocks'>,
-  opportunityFilter?: string,
+  snapshot: Pick<ExportSnapshot, 'customFields' | 'addressBlocks'> & Partial<Pick<ExportSnapshot, 'rowsFiltered'>>,
 ): ExportShape {
   return {
     organizationId,
@@ -121,6 +133,6 @@ export function exportShapeOf(
     includeCustomObjects: params.include_custom_objects,
     customFields: snapshot.customFields,
     addressBlocks: snapshot.addressBlocks,
-    opportunityFilter,
+    rowFilterTable: snapshot.rowsFiltered ? ROW_FILTER_TABLE : undefined,
   };
 }

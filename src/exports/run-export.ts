@@ -82,8 +82,7 @@ export async function runExport(deps: RunExportDeps, exportId: string, hooks: Ru
   let pending: PendingObject | undefined;
   try {
     pending = await deps.storage.create(`${record.organization_id}/${record.id}.${record.attempt}.${record.format}.gz`);
-    const selection =
-      record.kind === 'opportunity' ? opportunityExportSelection(record) : { leadSelection: await compileExportSelection(deps.knex, record) };
+    const selection = record.kind === 'opportunity' ? opportunityExportSelection(record) : await compileExportSelection(deps.knex, record);
     const sink = pending.stream;
     const result = await withDedicatedConnection(
       deps.knex,

@@ -10,6 +10,7 @@ import { copyStatementSql, exportStatement, MAX_CSV_COLUMNS } from '../writers/e
 import { JsonArrayWriter } from '../writers/json-array-writer.js';
 import { cancelBackendQuery } from './cancel-backend-query.js';
 import type { ExportParams } from './export-params.js';
+import type { NativeQuery } from './export-selection.js';
 import { exportShapeOf, SNAPSHOT_TABLE, takeExportSnapshot, type ExportSnapshot, type LeadSelection } from './export-snapshot.js';
 
 /**
@@ -30,8 +31,8 @@ export type WriteExportFileOptions = {
   params: ExportParams;
   /** The leads to export, in file order; default: every lead of the organization by id. */
   leadSelection?: LeadSelection;
-  /** `opps` only: SQL over the opportunity alias `o`; only matching opportunities become rows. */
-  opportunityFilter?: string;
+  /** The contacts / opportunities that are rows (default: all of the selected leads'). */
+  rowSelection?: NativeQuery;
   /** Receives the gzip bytes; ended when the file is complete. */
   sink: Writable;
   signal?: AbortSignal;
@@ -137,7 +138,7 @@ class ExportRun {
   start(snapshot: ExportSnapshot): void {
     const { params, organizationId } = this.options;
     this.snapshot = snapshot;
-    this.shape = exportShapeOf(organizationId, params, snapshot, this.options.opportunityFilter);
+    this.shape = exportShapeOf(organizationId, params, snapshot);
     const { header } = exportStatement(this.shape, snapshotBatchSource(organizationId, SNAPSHOT_TABLE, 0, 0));
     if (header && header.length > MAX_CSV_COLUMNS) {
       throw new AppError(

@@ -45,6 +45,23 @@ export function compileLeadSelection(knex: Knex, input: SearchInput, ctx: Search
 }
 
 /**
+ * The objects an export writes as rows, when its query searches that very type: for a
+ * `contacts` export of a query over contacts (a contact smart view), the matching contacts; for
+ * a `lead_opps` export of a query over opportunities, the matching opportunities. Undefined when
+ * the query searches another type: then every contact / opportunity of the selected leads is a
+ * row. (`results_limit` and `sort` apply to the leads either way.) Performs no I/O.
+ */
+export function compileRowSelection(knex: Knex, input: SearchInput, ctx: SearchContext, rowObjectType: 'contact' | 'opportunity'): Knex.QueryBuilder | undefined {
+  const parsed = parseSearch(input, ctx, { defaultObjectType: 'lead', sortObjectType: 'lead' });
+  if (parsed.objectType.name !== rowObjectType) return undefined;
+  const { alias, objectType, where } = compileParsedSearch(parsed, ctx, rowObjectType);
+  return knex
+    .select(`${alias}.id`)
+    .from(`${objectType.table} as ${alias}`)
+    .whereRaw(where.text, [...where.bindings] as Knex.RawBinding[]);
+}
+
+/**
  * Compiles a parsed search into SQL pieces over `selectType` (default: the type the query
  * searches). Selecting leads for a query over another type wraps it as "leads having one".
  * Performs no I/O. Throws AppError BAD_USER_INPUT at the query's path only when the query is

@@ -36,8 +36,12 @@ export type ExportShape = {
   customFields: readonly CustomFieldDefinition[];
   /** Number of `address_{n}_*` column blocks (CSV): the most addresses any exported lead has, at least 1. */
   addressBlocks: number;
-  /** `opps` only: SQL over the opportunity alias `o` keeping some opportunities (the opportunity export's filters). */
-  opportunityFilter?: string;
+  /**
+   * A table of ids (`id` column): only the contacts / opportunities listed there are rows (an
+   * opportunity export's filters, or a query over contacts or opportunities). Unset: all of the
+   * leads' are.
+   */
+  rowFilterTable?: string;
 };
 
 /** Where the lead rows (`l`) of one statement come from, and their order. */

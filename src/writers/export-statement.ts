@@ -23,8 +23,11 @@ export function exportStatement(shape: ExportShape, source: LeadSource): ExportS
   } else {
     selectList = jsonRowSql(shape, joins);
   }
-  const { rowOrder } = ROWS[shape.type];
-  const rowJoin = shape.type === 'opps' && shape.opportunityFilter ? `${ROWS.opps.rowJoin} AND (${shape.opportunityFilter})` : ROWS[shape.type].rowJoin;
+  const { rowOrder, rowAlias } = ROWS[shape.type];
+  const rowJoin =
+    shape.rowFilterTable && rowAlias
+      ? `${ROWS[shape.type].rowJoin}\n  JOIN ${shape.rowFilterTable} rf ON rf.id = ${rowAlias}.id`
+      : ROWS[shape.type].rowJoin;
   const select =
     `SELECT ${selectList}\nFROM ${source.from}${rowJoin ? `\n  ${rowJoin}` : ''}\n  ${joins.toSql()}\n` +
     `WHERE ${source.where}\nORDER BY ${source.orderBy}${rowOrder ? `, ${rowOrder}` : ''}`;
@@ -33,10 +36,10 @@ export function exportStatement(shape: ExportShape, source: LeadSource): ExportS
 
 /** What one row of each type is, and the order of a lead's rows (Close's order of children). */
 const ROWS = {
-  leads: { rowJoin: '', rowOrder: '' },
-  contacts: { rowJoin: 'JOIN contacts c ON c.lead_id = l.id', rowOrder: 'c.position, c.id' },
-  lead_opps: { rowJoin: 'JOIN opportunities o ON o.lead_id = l.id', rowOrder: 'o.date_created, o.id' },
-  opps: { rowJoin: 'JOIN opportunities o ON o.lead_id = l.id', rowOrder: 'o.date_created, o.id' },
+  leads: { rowJoin: '', rowOrder: '', rowAlias: '' },
+  contacts: { rowJoin: 'JOIN contacts c ON c.lead_id = l.id', rowOrder: 'c.position, c.id', rowAlias: 'c' },
+  lead_opps: { rowJoin: 'JOIN opportunities o ON o.lead_id = l.id', rowOrder: 'o.date_created, o.id', rowAlias: 'o' },
+  opps: { rowJoin: 'JOIN opportunities o ON o.lead_id = l.id', rowOrder: 'o.date_created, o.id', rowAlias: 'o' },
 } as const;
 
 /** COPY options for CSV: PostgreSQL's RFC 4180 quoting, LF line ends, NULL as an empty cell. */
