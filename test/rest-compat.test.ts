@@ -273,4 +273,12 @@ describe('Close-compatible REST surface', () => {
     expect(await response.json()).toEqual({ error: 'Export not found' });
     expect((await fetch(`${gateway.url}/api/v1/export/${mine}/`)).status).toBe(401);
   });
+
+  it("shows an organization's exports to each of its users (there are no roles), but not others'", async () => {
+    const colleague = new CloseApiClient(`${gateway.url}/api/v1/`, (await createApiKey(db.knex, { organizationId, userId: 'user_rest_2' })).key);
+    const mine = await client.post('export/lead', { format: 'csv', type: 'leads', send_done_email: false });
+    expect(mine.created_by).toBe('user_rest_1');
+    expect((await colleague.get(`export/${mine.id}`)).id).toBe(mine.id);
+    expect((await colleague.get('export', { _limit: 100 })).data.map((e: { id: string }) => e.id)).toContain(mine.id);
+  });
 });
