@@ -17,7 +17,8 @@ export function restLocals(res: Response): RestLocals {
 /**
  * Close's REST conventions (spec §1) in front of the given routers, under `/api/v1`:
  * trailing slashes optional, JSON bodies, Basic `key:` or Bearer auth, per-key and
- * per-organization rate limits with Close's headers, `X-TZ-Offset`, and `x-http-method-override: GET` with `{"_params": {...}}`.
+ * per-organization rate limits with Close's headers, `X-TZ-Offset`, and
+ * `x-http-method-override: GET` with `{"_params": {...}}`.
  */
 export function restApi(options: { knex: Knex; logger: Logger; requestsPerWindow: number; windowSeconds: number; routers: Router[] }): Router {
   const api = Router({ strict: false });
