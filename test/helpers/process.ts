@@ -11,9 +11,15 @@ export type GatewayProcess = {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 };
 
-/** Runs `src/main.ts` the way `npm start` does (tsx), in a real child process. */
-export function spawnGateway(args: string[], env: Record<string, string>): GatewayProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src/main.ts'), ...args], {
+/**
+ * Runs the gateway in a real child process: `src/main.ts` the way `npm start` does (tsx), or with
+ * `compiled` the build in `dist/` the way `npm run start:prod` does (plain Node).
+ */
+export function spawnGateway(args: string[], env: Record<string, string>, options: { compiled?: boolean } = {}): GatewayProcess {
+  const entry = options.compiled
+    ? ['--enable-source-maps', path.join(PROJECT_ROOT, 'dist/src/main.js')]
+    : ['--import', 'tsx', path.join(PROJECT_ROOT, 'src/main.ts')];
+  const child = spawn(process.execPath, [...entry, ...args], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, LOG_FORMAT: 'json', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
