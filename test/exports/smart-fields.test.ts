@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { smartFieldSourceSql } from '../../src/db/smart-field-meanings.js';
 import { LEAD_SMART_FIELDS, leadSmartFieldSql } from '../../src/search/smart-fields.js';
 import { seedOrganization } from '../../src/seed/seed-organization.js';
 import { dateSql, dateTimeSql } from '../../src/writers/date-format.js';
@@ -8,10 +9,12 @@ import { insertExportDataset, ORG } from './export-dataset.js';
 import { runExport } from './export-helpers.js';
 
 /**
- * Exports compute smart fields per child table in one LATERAL aggregate; conditions and sorts
- * use one correlated subquery per field (src/search/smart-fields.ts). Both must mean the same:
- * every field both define is evaluated both ways on every lead, on the hand-written dataset and
- * on a seeded organization (calls both ways, SMS, meetings, won/lost opportunities, tasks).
+ * Each smart field is defined once (src/db/smart-field-meanings.ts) and rendered in two shapes:
+ * exports compute every field of a child table in one LATERAL of FILTERed aggregates, conditions
+ * and sorts use one correlated subquery per field (WHERE instead of FILTER, `LIMIT 1` instead of
+ * array_agg, only the joins the field needs). The shapes must agree: every searchable field is
+ * evaluated both ways on every lead, on the hand-written dataset and on a seeded organization
+ * (calls both ways, SMS, meetings, won/lost opportunities, tasks).
  */
 describe('smart fields', () => {
   let db: TestDatabase;
@@ -29,6 +32,18 @@ describe('smart fields', () => {
     expect(new Set(exported).size).toBe(exported.length);
     expect(exported.filter((n) => !searched.includes(n))).toEqual(['primary_opportunity_pipeline_name', 'primary_opportunity_user_name']);
     expect(searched.filter((n) => !exported.includes(n))).toEqual([]);
+  });
+
+  it('join only the tables a field refers to, and the tables those joins need', () => {
+    expect(smartFieldSourceSql('opportunities', ['count(*)'])).toBe('opportunities sf');
+    expect(smartFieldSourceSql('opportunities', ["count(*) FILTER (WHERE sf_s.type = 'won')"])).toBe(
+      'opportunities sf JOIN opportunity_statuses sf_s ON sf_s.id = sf.status_id',
+    );
+    // The pipeline is reached through the status.
+    expect(smartFieldSourceSql('opportunities', ['sf_p.name'])).toBe(
+      'opportunities sf JOIN opportunity_statuses sf_s ON sf_s.id = sf.status_id LEFT JOIN pipelines sf_p ON sf_p.id = sf_s.pipeline_id',
+    );
+    expect(smartFieldSourceSql('opportunities', ['sf_u.email'])).toBe('opportunities sf LEFT JOIN users sf_u ON sf_u.id = sf.user_id');
   });
 
   for (const organization of ['hand-written', 'seeded']) {
