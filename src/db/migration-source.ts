@@ -6,6 +6,7 @@ import * as searchIndexes from './migrations/20261127070000_search_indexes.js';
 import * as searchStatistics from './migrations/20261127080000_search_statistics.js';
 import * as exportJobLookup from './migrations/20261127090000_export_job_lookup.js';
 import * as rateLimits from './migrations/20261127100000_rate_limits.js';
+import * as phoneSearchIndex from './migrations/20261127110000_phone_search_index.js';
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
 /**
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '20261127080000_search_statistics': searchStatistics,
   '20261127090000_export_job_lookup': exportJobLookup,
   '20261127100000_rate_limits': rateLimits,
+  '20261127110000_phone_search_index': phoneSearchIndex,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

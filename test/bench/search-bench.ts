@@ -76,6 +76,10 @@ export async function typicalFilters(knex: Knex, organizationId: string): Promis
     .where({ organization_id: organizationId, object_type: 'lead', type: 'choices', accepts_multiple_values: false })
     .orderBy('position')
     .first<{ id: string; choices: string[] }>('id', 'choices');
+  // The last seven digits of a phone number, typed with a dash, as someone searching for a caller would.
+  const phone = await knex('contact_phones').where({ organization_id: organizationId }).orderBy('id').offset(4321).first<{ phone: string }>('phone');
+  const phoneDigits = phone.phone.replace(/\D/g, '').slice(-7);
+  const phonePart = `${phoneDigits.slice(0, 3)}-${phoneDigits.slice(3)}`;
   const newest = await knex('leads').where({ organization_id: organizationId }).max<{ max: Date }[]>('date_created as max');
   const end = new Date(newest[0].max);
   const start = new Date(end.getTime() - 30 * 86_400_000);
@@ -107,6 +111,11 @@ export async function typicalFilters(knex: Knex, organizationId: string): Promis
     { name: 'smart field: num_contacts ≥ 3', typical: false, query: and(lead('num_contacts', { type: 'number_range', gte: 3 })) },
     { name: 'smart field sort: last_activity_date desc', typical: false, query: and(), sort: [{ direction: 'desc', field: { type: 'regular_field', object_type: 'lead', field_name: 'last_activity_date' } }] },
     { name: `field-less text "${word}"`, typical: false, query: and({ type: 'text', mode: 'full_words', value: word }) },
+    {
+      name: `a contact phone containing "${phonePart}"`,
+      typical: false,
+      query: and(related('contact_phone', { type: 'field_condition', field: { type: 'regular_field', object_type: 'contact_phone', field_name: 'phone' }, condition: { type: 'text', mode: 'phrase', value: phonePart } })),
+    },
   ];
 }
 
