@@ -7,6 +7,7 @@ import * as searchStatistics from './migrations/20261127080000_search_statistics
 import * as exportJobLookup from './migrations/20261127090000_export_job_lookup.js';
 import * as rateLimits from './migrations/20261127100000_rate_limits.js';
 import * as phoneSearchIndex from './migrations/20261127110000_phone_search_index.js';
+import * as opportunityStatusLeadIndex from './migrations/20261127120000_opportunity_status_lead_index.js';
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
 /**
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '20261127090000_export_job_lookup': exportJobLookup,
   '20261127100000_rate_limits': rateLimits,
   '20261127110000_phone_search_index': phoneSearchIndex,
+  '20261127120000_opportunity_status_lead_index': opportunityStatusLeadIndex,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
