@@ -184,14 +184,17 @@ export function customUserNamesSql(valueSql: string, definition: CustomFieldDefi
 /**
  * A row's custom values as a JSON object keyed by field name (Close's `custom` dict, spec
  * §5.1), only the fields that have a value, in column order. Keys are this owner's fields.
+ *
+ * The text is json_object_agg's (`{ "name" : value, … }`, `{}` when empty), built from one
+ * `->` lookup per field: aggregating `jsonb_each` costs a function scan, a join and a sort per
+ * row, about four times as much (a fifth of a leads export). JSON.stringify escapes a name
+ * like PostgreSQL's escape_json: `"`, `\`, \b \f \n \r \t, other control characters as \u00xx.
  */
 export function customObjectJsonSql(ownerAlias: string, definitions: readonly CustomFieldDefinition[]): string {
   if (definitions.length === 0) return `'{}'::json`;
-  const values = definitions.map((d, i) => `(${sqlLiteral(d.id)}, ${sqlLiteral(d.name)}, ${i})`).join(', ');
-  return (
-    `coalesce((SELECT json_object_agg(f.name, kv.value ORDER BY f.ord) FROM jsonb_each(${ownerAlias}.custom) kv` +
-    ` JOIN (VALUES ${values}) AS f(id, name, ord) ON f.id = kv.key), '{}'::json)`
-  );
+  const members = definitions.map((d) => `${sqlLiteral(`${JSON.stringify(d.name)} : `)} || (${ownerAlias}.custom -> ${sqlLiteral(d.id)})::text`);
+  // array_to_string skips the NULLs of absent fields, and an array has no 100-argument limit.
+  return `coalesce('{ ' || nullif(array_to_string(ARRAY[${members.join(', ')}], ', '), '') || ' }', '{}')::json`;
 }
 
 /** json_build_object takes at most 100 arguments; objects with more keys are merged as text. */
