@@ -1,4 +1,4 @@
-import { dateSql, dateTimeSql, type DateRendering } from './date-format.js';
+import { dateTimeSql, type DateRendering } from './date-format.js';
 import { fieldsInFileOrder, type ContactField, type LeadField, type OpportunityExportField, type OpportunityField } from './export-fields.js';
 import {
   ADDRESS_COLUMNS,
@@ -15,6 +15,7 @@ import {
   type ExportShape,
   type JoinSet,
 } from './export-query.js';
+import { opportunityFieldSql } from './opportunity-fields.js';
 import { SMART_FIELDS, smartFieldJoinsSql, smartFieldValueSql } from './smart-fields.js';
 
 /**
@@ -197,71 +198,8 @@ function contactFieldColumns(ctx: Context, field: ContactField): CsvColumn[] {
 
 /** An opportunity's columns, headed `<prefix><field>` (custom fields `<prefix>custom.<Name>`). */
 function opportunityFieldColumns(ctx: Context, field: OpportunityField, prefix = 'opportunity_'): CsvColumn[] {
-  const { joins, rendering } = ctx;
-  const status = () => joins.use('os', 'LEFT JOIN opportunity_statuses os ON os.id = o.status_id');
-  const h = `${prefix}${field}`;
-  switch (field) {
-    case 'id':
-    case 'status_id':
-    case 'value':
-    case 'value_currency':
-    case 'value_period':
-    case 'confidence':
-    case 'note':
-    case 'contact_id':
-    case 'user_id':
-    case 'organization_id':
-    case 'created_by':
-    case 'updated_by':
-      return [col(h, `o.${field}`)];
-    case 'status_label':
-      return [col(h, `${status()}.label`)];
-    case 'status_type':
-      return [col(h, `${status()}.type`)];
-    case 'pipeline_id':
-      return [col(h, `${status()}.pipeline_id`)];
-    case 'pipeline_name':
-      status();
-      joins.use('op', 'LEFT JOIN pipelines op ON op.id = os.pipeline_id');
-      return [col(h, 'op.name')];
-    case 'expected_value':
-    case 'annualized_value':
-    case 'annualized_expected_value':
-      return [col(h, opportunityValueSql(field))];
-    case 'date_won':
-      return [col(h, dateSql('o.date_won'))];
-    case 'date_lost':
-    case 'date_created':
-    case 'date_updated':
-      return [col(h, dateTimeSql(`o.${field}`, rendering))];
-    case 'contact_name':
-      joins.use('oc', 'LEFT JOIN contacts oc ON oc.id = o.contact_id');
-      return [col(h, 'oc.name')];
-    case 'user_name':
-      return [col(h, joinedUserNameSql(joins, 'ou', 'o.user_id'))];
-    case 'created_by_name':
-      return [col(h, joinedUserNameSql(joins, 'ocb', 'o.created_by'))];
-    case 'updated_by_name':
-      return [col(h, joinedUserNameSql(joins, 'oub', 'o.updated_by'))];
-    case 'custom':
-      return customColumns(ctx, 'o', `${prefix}custom`, ownFields(ctx.shape, 'opportunity'));
-  }
-}
-
-/**
- * Close's derived opportunity values (integers, cents) of the row aliased `a`: expected =
- * value × confidence %, annualized = value × 12 for monthly values, annualized expected = both.
- */
-export function opportunityValueSql(field: 'expected_value' | 'annualized_value' | 'annualized_expected_value', a = 'o'): string {
-  const annualized = `${a}.value * CASE ${a}.value_period WHEN 'monthly' THEN 12 ELSE 1 END`;
-  switch (field) {
-    case 'expected_value':
-      return `round(${a}.value * ${a}.confidence / 100.0)::bigint`;
-    case 'annualized_value':
-      return annualized;
-    case 'annualized_expected_value':
-      return `round(${annualized} * ${a}.confidence / 100.0)::bigint`;
-  }
+  if (field === 'custom') return customColumns(ctx, 'o', `${prefix}custom`, ownFields(ctx.shape, 'opportunity'));
+  return [col(`${prefix}${field}`, opportunityFieldSql(field, 'o', ctx.joins, ctx.rendering))];
 }
 
 /** The lead of a contact or opportunity row: always the same columns, whatever `fields` says. */

@@ -1,6 +1,6 @@
 import { dateSql, dateTimeSql } from './date-format.js';
 import { fieldsInFileOrder, type ContactField, type LeadField, type OpportunityExportField, type OpportunityField } from './export-fields.js';
-import { opportunityValueSql } from './csv-columns.js';
+import { opportunityFieldSql } from './opportunity-fields.js';
 import {
   customObjectJsonSql,
   JoinSet,
@@ -172,71 +172,10 @@ const ALL_OPPORTUNITY_FIELDS: readonly OpportunityField[] = [
 
 /** An opportunity's keys over the row aliased `a`, registering the joins they need as `a…`. */
 function opportunityPairs(a: string, fields: readonly OpportunityField[], shape: ExportShape, joins: JoinSet): Pair[] {
-  const status = () => joins.use(`${a}s`, `LEFT JOIN opportunity_statuses ${a}s ON ${a}s.id = ${a}.status_id`);
-  const pairs: Pair[] = [];
-  for (const field of fields) {
-    switch (field) {
-      case 'id':
-      case 'status_id':
-      case 'value':
-      case 'value_currency':
-      case 'value_period':
-      case 'confidence':
-      case 'note':
-      case 'contact_id':
-      case 'user_id':
-      case 'organization_id':
-      case 'created_by':
-      case 'updated_by':
-        pairs.push([field, `${a}.${field}`]);
-        break;
-      case 'status_label':
-        pairs.push([field, `${status()}.label`]);
-        break;
-      case 'status_type':
-        pairs.push([field, `${status()}.type`]);
-        break;
-      case 'pipeline_id':
-        pairs.push([field, `${status()}.pipeline_id`]);
-        break;
-      case 'pipeline_name': {
-        const s = status();
-        joins.use(`${a}p`, `LEFT JOIN pipelines ${a}p ON ${a}p.id = ${s}.pipeline_id`);
-        pairs.push([field, `${a}p.name`]);
-        break;
-      }
-      case 'expected_value':
-      case 'annualized_value':
-      case 'annualized_expected_value':
-        pairs.push([field, opportunityValueSql(field, a)]);
-        break;
-      case 'date_won':
-        pairs.push([field, dateSql(`${a}.date_won`)]);
-        break;
-      case 'date_lost':
-      case 'date_created':
-      case 'date_updated':
-        pairs.push([field, iso(`${a}.${field}`)]);
-        break;
-      case 'contact_name':
-        joins.use(`${a}c`, `LEFT JOIN contacts ${a}c ON ${a}c.id = ${a}.contact_id`);
-        pairs.push([field, `${a}c.name`]);
-        break;
-      case 'user_name':
-        pairs.push([field, joinedUserNameSql(joins, `${a}u`, `${a}.user_id`)]);
-        break;
-      case 'created_by_name':
-        pairs.push([field, joinedUserNameSql(joins, `${a}cb`, `${a}.created_by`)]);
-        break;
-      case 'updated_by_name':
-        pairs.push([field, joinedUserNameSql(joins, `${a}ub`, `${a}.updated_by`)]);
-        break;
-      case 'custom':
-        pairs.push([field, customObjectJsonSql(a, ownFields(shape, 'opportunity'))]);
-        break;
-    }
-  }
-  return pairs;
+  return fields.map((field): Pair => [
+    field,
+    field === 'custom' ? customObjectJsonSql(a, ownFields(shape, 'opportunity')) : opportunityFieldSql(field, a, joins, 'json'),
+  ]);
 }
 
 /** `lead_id`, `lead_name` (its display name) and, with `include_addresses`, `lead_addresses`. */
