@@ -15,7 +15,7 @@ import { searchRoutes } from './http/search.routes.js';
 import { restApi } from './http/rest-api.js';
 import { startHttpServer, type RunningHttpServer } from './http/server.js';
 import { startJobQueue, type JobDefinition } from './jobs/agenda.js';
-import { exportEnqueuer, exportJob } from './jobs/export.job.js';
+import { exportEnqueuer, exportJob, removeSettledExportJobs } from './jobs/export.job.js';
 import { maintenanceJob, scheduleMaintenance } from './jobs/maintenance.job.js';
 import type { Logger } from './logger.js';
 import { createMailer } from './mail/mailer.js';
@@ -86,7 +86,17 @@ export async function startGateway(config: Config, logger: Logger, role: Role): 
         },
       };
       jobs.push(exportJob(runDeps, { lockLifetimeMs: config.exportLockLifetimeMs, concurrency: config.workerConcurrency }));
-      jobs.push(maintenanceJob({ knex, storage, logger, staleAfterMs, sendEmail, enqueue: (id) => enqueue(id) }));
+      jobs.push(
+        maintenanceJob({
+          knex,
+          storage,
+          logger,
+          staleAfterMs,
+          sendEmail,
+          enqueue: (id) => enqueue(id),
+          removeSettledJobs: () => removeSettledExportJobs(knex, config.exportLockLifetimeMs),
+        }),
+      );
     }
     const queue = await startJobQueue({
       databaseUrl: db.url,

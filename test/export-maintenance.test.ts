@@ -106,4 +106,31 @@ describe('export emails without SMTP, retention and lost jobs', () => {
     expect(recovered).toMatchObject({ n_docs: 12, n_docs_processed: 12 });
     expect((await db.knex('exports').where({ id }).first('attempt')).attempt).toBe(2);
   });
+
+  it('deletes the queued jobs of settled exports that no worker holds, so they never wait in front of new exports', async () => {
+    const id = newId('expo');
+    await db.knex('exports').insert({
+      id,
+      organization_id: organizationId,
+      created_by: 'user_keep_1',
+      kind: 'lead',
+      type: 'leads',
+      format: 'csv',
+      fields: JSON.stringify(['id']),
+      send_done_email: false,
+      status: 'canceled',
+    });
+    // Due tomorrow, so only the maintenance sweep can remove them (a worker would run them first).
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    const job = (lockedAt: Date | null) => ({ name: 'export', next_run_at: tomorrow, locked_at: lockedAt, data: { exportId: id } });
+    const [queued, abandoned, held] = await db.knex('agenda_jobs')
+      .insert([job(null), job(new Date(Date.now() - 3_600_000)), job(new Date())])
+      .returning('id')
+      .then((rows: { id: string }[]) => rows.map((r) => r.id));
+    await eventually(async () => ((await db.knex('agenda_jobs').whereIn('id', [queued, abandoned]).count<{ count: number }[]>('* as count'))[0].count === 0 ? true : undefined), {
+      what: 'the settled jobs to be deleted',
+    });
+    // A job a worker holds right now is left to finish (it ends at once on a settled export).
+    expect(await db.knex('agenda_jobs').where({ id: held }).first('id')).toBeDefined();
+  });
 });

@@ -51,3 +51,21 @@ export function exportEnqueuer(agenda: Agenda, knex: Knex): (exportId: string) =
     if (!pending) await agenda.now<ExportJobData>(EXPORT_JOB, { exportId });
   };
 }
+
+/**
+ * Deletes the export jobs left with nothing to do: their export is settled (done, error,
+ * canceled, expired) or gone, and no worker holds them (never locked, or the lock expired). Each
+ * would otherwise take a worker's turn in front of new exports; workers killed while holding
+ * jobs, or a burst of canceled exports, can leave thousands. Returns how many were deleted.
+ */
+export async function removeSettledExportJobs(knex: Knex, lockLifetimeMs: number): Promise<number> {
+  return knex(AGENDA_TABLE)
+    .where({ name: EXPORT_JOB })
+    .whereNotExists(
+      knex('exports')
+        .whereRaw(`exports.id = ${AGENDA_TABLE}.data->>'exportId'`)
+        .whereIn('status', ['created', 'started', 'in_progress']),
+    )
+    .where((q) => q.whereNull('locked_at').orWhereRaw('locked_at < now() - make_interval(secs => ?)', [lockLifetimeMs / 1000]))
+    .delete();
+}
