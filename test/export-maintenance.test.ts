@@ -36,6 +36,23 @@ describe('export emails without SMTP, retention and lost jobs', () => {
       return current.status === status ? current : undefined;
     }, { intervalMs: 150, what: `export ${id} to be ${status}` });
 
+  /** An export row written by hand, in whatever state a test needs; returns its id. */
+  const insertExport = async (state: Record<string, unknown>) => {
+    const id = newId('expo');
+    await db.knex('exports').insert({
+      id,
+      organization_id: organizationId,
+      created_by: 'user_keep_1',
+      kind: 'lead',
+      type: 'leads',
+      format: 'csv',
+      fields: JSON.stringify(['id', 'name']),
+      send_done_email: false,
+      ...state,
+    });
+    return id;
+  };
+
   let done: any;
 
   it('writes the done email, with a link valid until the file expires, to the outbox', async () => {
@@ -85,16 +102,7 @@ describe('export emails without SMTP, retention and lost jobs', () => {
   });
 
   it('re-queues an export whose worker died without a retry, so it does not stay in progress', async () => {
-    const id = newId('expo');
-    await db.knex('exports').insert({
-      id,
-      organization_id: organizationId,
-      created_by: 'user_keep_1',
-      kind: 'lead',
-      type: 'leads',
-      format: 'csv',
-      fields: JSON.stringify(['id', 'name']),
-      send_done_email: false,
+    const id = await insertExport({
       status: 'in_progress',
       attempt: 1,
       n_docs: 12,
@@ -108,18 +116,7 @@ describe('export emails without SMTP, retention and lost jobs', () => {
   });
 
   it('deletes the queued jobs of settled exports that no worker holds, so they never wait in front of new exports', async () => {
-    const id = newId('expo');
-    await db.knex('exports').insert({
-      id,
-      organization_id: organizationId,
-      created_by: 'user_keep_1',
-      kind: 'lead',
-      type: 'leads',
-      format: 'csv',
-      fields: JSON.stringify(['id']),
-      send_done_email: false,
-      status: 'canceled',
-    });
+    const id = await insertExport({ status: 'canceled' });
     // Due tomorrow, so only the maintenance sweep can remove them (a worker would run them first).
     const tomorrow = new Date(Date.now() + 86_400_000);
     const job = (lockedAt: Date | null) => ({ name: 'export', next_run_at: tomorrow, locked_at: lockedAt, data: { exportId: id } });
