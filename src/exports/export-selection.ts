@@ -1,6 +1,6 @@
 import { loadSearchContext } from '../crm/search-service.js';
 import type { Knex } from '../db/knex.js';
-import { compileLeadSelection, compileRowSelection } from '../search/compile-query.js';
+import { compileExportQueries } from '../search/compile-query.js';
 import { compileOpportunityFilters } from './opportunity-filters.js';
 import type { ExportRecord } from './export-record.js';
 
@@ -18,7 +18,7 @@ export type ExportSelection = { leadSelection: NativeQuery; rowSelection?: Nativ
  * Relative dates ("created this week") are evaluated at the moment the export was requested, in
  * the requester's time zone: a retried run exports the same leads as the first. A `contacts`
  * export of a query over contacts has only the matching contacts as rows (likewise
- * opportunities for `lead_opps`): see `compileRowSelection`.
+ * opportunities for `lead_opps`): see `compileExportQueries`.
  *
  * Throws AppError BAD_USER_INPUT (paths under `s_query`, `results_limit`, `sort`) for a query the
  * compiler rejects; export creation calls it to refuse such requests up front.
@@ -41,10 +41,8 @@ export async function compileExportSelection(
     record.s_query,
   );
   const input = { sQuery: record.s_query ?? undefined, resultsLimit: record.results_limit ?? undefined, sort: record.sort };
-  const leadSelection = compileLeadSelection(knex, input, context).toSQL().toNative();
-  const rowObjectType = ROW_OBJECT_TYPES[record.type];
-  const rows = rowObjectType && compileRowSelection(knex, input, context, rowObjectType);
-  return { leadSelection, ...(rows && { rowSelection: rows.toSQL().toNative() }) };
+  const { leads, rows } = compileExportQueries(knex, input, context, ROW_OBJECT_TYPES[record.type]);
+  return { leadSelection: leads.toSQL().toNative(), ...(rows && { rowSelection: rows.toSQL().toNative() }) };
 }
 
 /** The object each row of a lead export type is, when it is not the lead. */

@@ -119,7 +119,7 @@ async function count(connection: pg.ClientBase, sql: string): Promise<number> {
 export function exportShapeOf(
   organizationId: string,
   params: ExportParams,
-  snapshot: Pick<ExportSnapshot, 'customFields' | 'addressBlocks'> & Partial<Pick<ExportSnapshot, 'rowsFiltered'>>,
+  snapshot: Pick<ExportSnapshot, 'customFields' | 'addressBlocks' | 'rowsFiltered'>,
 ): ExportShape {
   return {
     organizationId,

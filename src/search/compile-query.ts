@@ -40,25 +40,33 @@ export type CompiledSearch = {
  * Throws `AppError` BAD_USER_INPUT with paths under `s_query`, `results_limit` and `sort`.
  */
 export function compileLeadSelection(knex: Knex, input: SearchInput, ctx: SearchContext, options: Pick<ParseOptions, 'paths'> = {}): Knex.QueryBuilder {
-  const parsed = parseSearch(input, ctx, { ...options, defaultObjectType: 'lead', sortObjectType: 'lead' });
-  return selectionQuery(knex, compileParsedSearch(parsed, ctx, 'lead'));
+  return compileExportQueries(knex, input, ctx, undefined, options).leads;
 }
 
 /**
- * The objects an export writes as rows, when its query searches that very type: for a
- * `contacts` export of a query over contacts (a contact smart view), the matching contacts; for
- * a `lead_opps` export of a query over opportunities, the matching opportunities. Undefined when
- * the query searches another type: then every contact / opportunity of the selected leads is a
- * row. (`results_limit` and `sort` apply to the leads either way.) Performs no I/O.
+ * An export's selection from one parse of its query: the ordered lead ids (`leads`, as
+ * `compileLeadSelection`) and, when the query searches the very type the export writes as rows
+ * (`rowObjectType`: contacts for a `contacts` export, opportunities for `lead_opps`), the ids of
+ * the matching objects (`rows`): a contact smart view exports its contacts. Without `rows`,
+ * every contact / opportunity of the selected leads is a row. (`results_limit` and `sort` apply
+ * to the leads either way.) Performs no I/O.
  */
-export function compileRowSelection(knex: Knex, input: SearchInput, ctx: SearchContext, rowObjectType: 'contact' | 'opportunity'): Knex.QueryBuilder | undefined {
-  const parsed = parseSearch(input, ctx, { defaultObjectType: 'lead', sortObjectType: 'lead' });
-  if (parsed.objectType.name !== rowObjectType) return undefined;
+export function compileExportQueries(
+  knex: Knex,
+  input: SearchInput,
+  ctx: SearchContext,
+  rowObjectType?: 'contact' | 'opportunity',
+  options: Pick<ParseOptions, 'paths'> = {},
+): { leads: Knex.QueryBuilder; rows?: Knex.QueryBuilder } {
+  const parsed = parseSearch(input, ctx, { ...options, defaultObjectType: 'lead', sortObjectType: 'lead' });
+  const leads = selectionQuery(knex, compileParsedSearch(parsed, ctx, 'lead'));
+  if (rowObjectType === undefined || parsed.objectType.name !== rowObjectType) return { leads };
   const { alias, objectType, where } = compileParsedSearch(parsed, ctx, rowObjectType);
-  return knex
+  const rows = knex
     .select(`${alias}.id`)
     .from(`${objectType.table} as ${alias}`)
     .whereRaw(where.text, [...where.bindings] as Knex.RawBinding[]);
+  return { leads, rows };
 }
 
 /**

@@ -45,9 +45,3 @@ export const LEAD_SMART_FIELDS: readonly FieldDef[] = searchable.map((meaning) =
   sortable: true,
   expr: (alias: string): Sql => raw(smartFieldSubquerySql(meaning, alias)),
 }));
-
-/** The search's SQL of one lead smart field over the lead row aliased `leadAlias`. */
-export function leadSmartFieldSql(name: string, leadAlias: string): string | undefined {
-  const meaning = searchable.find((m) => m.name === name);
-  return meaning && smartFieldSubquerySql(meaning, leadAlias);
-}

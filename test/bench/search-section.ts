@@ -1,7 +1,6 @@
-import { runSearchPage } from '../../src/crm/search-service.js';
 import type { Knex } from '../../src/db/knex.js';
 import { percentile } from './bench-table.js';
-import { typicalFilters } from './search-bench.js';
+import { searchFirstPage, typicalFilters } from './search-bench.js';
 
 export type SearchResult = { name: string; typical: boolean; matches: number; pageMs: number[]; countMs: number[] };
 
@@ -11,18 +10,9 @@ export type SearchResult = { name: string; typical: boolean; matches: number; pa
  * GraphQL transports make: first page of 100 without the count, then with `include_counts`.
  */
 export async function measureSearch(knex: Knex, organizationId: string, runs: number, warmup: number, log: (line: string) => void): Promise<SearchResult[]> {
-  const caller = { organizationId, tzOffsetMinutes: 0 };
   const results: SearchResult[] = [];
   for (const filter of await typicalFilters(knex, organizationId)) {
-    const call = (includeCount: boolean) =>
-      runSearchPage(knex, caller, {
-        input: { sQuery: filter.query, sort: filter.sort },
-        paths: { sQuery: 'query', resultsLimit: 'results_limit', sort: 'sort' },
-        cursor: null,
-        cursorPath: 'cursor',
-        pageSize: 100,
-        includeCount,
-      });
+    const call = (includeCount: boolean) => searchFirstPage(knex, organizationId, filter, includeCount);
     const pageMs: number[] = [];
     const countMs: number[] = [];
     let matches = 0;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smartFieldSourceSql } from '../../src/db/smart-field-meanings.js';
-import { LEAD_SMART_FIELDS, leadSmartFieldSql } from '../../src/search/smart-fields.js';
+import { LEAD_SMART_FIELDS } from '../../src/search/smart-fields.js';
 import { seedOrganization } from '../../src/seed/seed-organization.js';
 import { dateSql, dateTimeSql } from '../../src/writers/date-format.js';
 import { SMART_FIELDS } from '../../src/writers/smart-fields.js';
@@ -56,7 +56,7 @@ describe('smart fields', () => {
       const byId = new Map(exported.map((lead) => [lead.id, lead]));
       let compared = 0;
       for (const definition of SMART_FIELDS) {
-        const sql = leadSmartFieldSql(definition.name, 'l');
+        const sql = LEAD_SMART_FIELDS.find((field) => field.name === definition.name)?.expr('l').text;
         if (!sql) continue;
         // Rendered the way exports render: JSON dates, averages rounded to the cent.
         const rendered =
