@@ -4,6 +4,7 @@ import { PostgresBackend } from '@agendajs/postgres-backend';
 import { Agenda } from 'agenda';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
+import { createAgendaNotifications } from './agenda-notifications.js';
 import { AGENDA_TABLE } from '../db/migrations/20261127060100_agenda_jobs.js';
 
 /**
@@ -34,15 +35,14 @@ export async function startJobQueue(options: {
 }): Promise<JobQueue> {
   // Remote events are filtered by name, so it must be unique per process (A4).
   const name = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-  // The LISTEN client holds one connection for good.
-  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 5, application_name: `agenda ${name}` });
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 4, application_name: `agenda ${name}` });
   pool.on('error', (error) => options.logger.warn({ err: error }, 'idle Agenda connection failed'));
-  const backend = new PostgresBackend({ pool, ensureSchema: false, tableName: AGENDA_TABLE });
-  // The LISTEN connection reconnects by itself after PostgreSQL goes away, but it also emits
-  // 'error', which nothing else listens to: unheard, that event would crash the process.
-  backend.notificationChannel?.on('error', (error: Error) => options.logger.warn({ err: error }, 'Agenda notification connection failed; it reconnects'));
+  const backend = new PostgresBackend({ pool, ensureSchema: false, tableName: AGENDA_TABLE, disableNotifications: true });
+  // LISTEN/NOTIFY wakes workers at once; it has a pool of its own (see agenda-notifications.ts).
+  const notifications = createAgendaNotifications(options.databaseUrl, name, options.logger);
   const agenda = new Agenda({
     backend,
+    notificationChannel: notifications.channel,
     name,
     processEvery: options.processEvery ?? 5_000,
     maxConcurrency: options.maxConcurrency ?? 8,
@@ -66,6 +66,7 @@ export async function startJobQueue(options: {
         const result = await agenda.drain({ timeout: drainMs, closeConnection: false });
         if (result.running > 0) options.logger.warn({ running: result.running }, 'jobs still running at shutdown; they will be retried');
         await agenda.stop(false);
+        await notifications.close();
         await pool.end();
       })()),
   };

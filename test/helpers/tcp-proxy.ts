@@ -6,6 +6,13 @@ export type TcpProxy = {
   cut(): Promise<void>;
   /** Accepts connections again (on the same port); a no-op while it does. */
   restore(): Promise<void>;
+  /**
+   * While set, a connection whose client sends bytes containing `text` is dropped at that
+   * moment (say 'LISTEN': the server goes away between a client's connect and its LISTEN).
+   * `undefined` stops it. `dropped` counts the connections dropped this way.
+   */
+  dropConnectionsSending(text: string | undefined): void;
+  readonly dropped: number;
   close(): Promise<void>;
 };
 
@@ -17,6 +24,8 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   const sockets = new Set<net.Socket>();
   let server: net.Server | undefined;
   let port = 0;
+  let dropOn: Buffer | undefined;
+  let dropped = 0;
 
   const listen = () =>
     new Promise<void>((resolve, reject) => {
@@ -30,7 +39,15 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
             upstream.destroy();
           });
         }
-        client.pipe(upstream).pipe(client);
+        client.on('data', (chunk: Buffer) => {
+          if (dropOn && chunk.includes(dropOn)) {
+            dropped++;
+            client.destroy();
+            upstream.destroy();
+          } else upstream.write(chunk);
+        });
+        client.on('end', () => upstream.end());
+        upstream.pipe(client);
       });
       server.once('error', reject);
       server.listen(port, '127.0.0.1', () => {
@@ -53,6 +70,12 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     },
     cut: stopListening,
     restore: () => (server ? Promise.resolve() : listen()),
+    dropConnectionsSending(text) {
+      dropOn = text === undefined ? undefined : Buffer.from(text);
+    },
+    get dropped() {
+      return dropped;
+    },
     close: stopListening,
   };
 }

@@ -1,0 +1,56 @@
+import { PostgresNotificationChannel } from '@agendajs/postgres-backend';
+import pg from 'pg';
+import type { Logger } from '../logger.js';
+
+/** The channel every process LISTENs on; the name PostgresBackend would use. */
+const CHANNEL_NAME = 'agenda_jobs';
+
+/**
+ * Agenda's LISTEN/NOTIFY channel (wakes workers within milliseconds of a new job), on a pool of
+ * its own and without a connection leak of @agendajs/postgres-backend 3.0: when the connection
+ * drops between checking a client out and its LISTEN, the library reconnects with a new client
+ * but never gives the old one back. A flaky network or a PostgreSQL restart at the wrong moment
+ * then costs a pool slot each time until the channel waits forever for a client, and ending the
+ * pool at shutdown waits forever too. While connecting, the channel holds no working client, so
+ * whatever the pool has out when a connect fails is such a leftover and is destroyed here.
+ */
+class ListenChannel extends PostgresNotificationChannel {
+  constructor(
+    private readonly listenPool: pg.Pool,
+    private readonly checkedOut: ReadonlySet<pg.PoolClient>,
+  ) {
+    // The library resets its attempt counter on every connect, so retries come at the first
+    // delay for as long as PostgreSQL is away; half a second keeps that from flooding the log.
+    super({ pool: listenPool, channelName: CHANNEL_NAME, reconnect: { enabled: true, initialDelayMs: 500 } });
+  }
+
+  override async connect(): Promise<void> {
+    try {
+      await super.connect();
+    } catch (error) {
+      for (const client of [...this.checkedOut]) client.release(true);
+      throw error;
+    }
+  }
+}
+
+export type AgendaNotifications = {
+  channel: PostgresNotificationChannel;
+  /** Ends the channel's pool; call after `agenda.stop()` has disconnected the channel. */
+  close(): Promise<void>;
+};
+
+export function createAgendaNotifications(databaseUrl: string, processName: string, logger: Logger): AgendaNotifications {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2, application_name: `agenda ${processName} listen` });
+  pool.on('error', (error) => logger.warn({ err: error }, 'idle Agenda LISTEN connection failed'));
+  const checkedOut = new Set<pg.PoolClient>();
+  pool.on('acquire', (client) => checkedOut.add(client));
+  pool.on('release', (_error, client) => checkedOut.delete(client));
+  pool.on('remove', (client) => checkedOut.delete(client as pg.PoolClient));
+
+  const channel = new ListenChannel(pool, checkedOut);
+  // The channel reconnects by itself after PostgreSQL goes away, but it also emits 'error',
+  // which nothing else listens to: unheard, that event would crash the process.
+  channel.on('error', (error: Error) => logger.warn({ err: error }, 'Agenda notification connection failed; it reconnects'));
+  return { channel, close: () => pool.end() };
+}
