@@ -15,6 +15,8 @@ export class NotificationHub {
   private client: pg.Client | undefined;
   private connecting: Promise<pg.Client> | undefined;
   private readonly listeners = new Map<string, Set<NotificationListener>>();
+  /** Per channel, its first LISTEN. */
+  private readonly listening = new Map<string, Promise<unknown>>();
   private readonly reconnectListeners = new Set<() => void>();
   private closed = false;
 
@@ -26,21 +28,30 @@ export class NotificationHub {
   /** Starts listening on `channel`; resolves once LISTEN is active. Returns the unsubscribe function. */
   async listen(channel: string, listener: NotificationListener): Promise<() => Promise<void>> {
     if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`invalid channel name ${channel}`);
+    if (this.closed) throw hubClosed();
     let set = this.listeners.get(channel);
     if (!set) {
       set = new Set();
       this.listeners.set(channel, set);
-      const client = await this.connection();
-      await client.query(`LISTEN ${channel}`);
+      this.listening.set(channel, this.connection().then((client) => client.query(`LISTEN ${channel}`)));
     }
     set.add(listener);
-    return async () => {
+    const forget = async () => {
       set.delete(listener);
       if (set.size === 0 && this.listeners.get(channel) === set) {
         this.listeners.delete(channel);
+        this.listening.delete(channel);
         await this.client?.query(`UNLISTEN ${channel}`).catch(() => undefined);
       }
     };
+    try {
+      // A second listener of the channel waits for the first one's LISTEN too.
+      await this.listening.get(channel);
+    } catch (error) {
+      await forget();
+      throw error;
+    }
+    return forget;
   }
 
   /** Called after the connection was lost and re-established (notifications may have been missed). */
@@ -57,6 +68,7 @@ export class NotificationHub {
   }
 
   private connection(): Promise<pg.Client> {
+    if (this.closed) return Promise.reject(hubClosed());
     if (this.client) return Promise.resolve(this.client);
     this.connecting ??= this.connect().finally(() => {
       this.connecting = undefined;
@@ -82,6 +94,11 @@ export class NotificationHub {
       void this.reconnect();
     });
     await client.connect();
+    if (this.closed) {
+      // Closed while connecting: nobody will end this connection later.
+      await client.end().catch(() => undefined);
+      throw hubClosed();
+    }
     this.client = client;
     return client;
   }
@@ -100,3 +117,5 @@ export class NotificationHub {
     }
   }
 }
+
+const hubClosed = () => new Error('the notification hub is closed');
