@@ -205,7 +205,8 @@ describe('Close-compatible REST surface', () => {
     // A gateway counting 30 requests per 30 s window: a burst of 40 crosses it whatever the load.
     const limitedGateway = await startTestGateway(db.url, { RATE_LIMIT_PER_SECOND: '1', RATE_LIMIT_WINDOW: '30s' }, 'api');
     try {
-      const { key } = await createApiKey(db.knex, { organizationId, userId: 'user_rest_2' });
+      const organization = await createTestOrganization(db.knex);
+      const { key } = await createApiKey(db.knex, { organizationId: organization.organizationId, userId: organization.userId });
       const headers = { authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}` };
       const responses = await Promise.all(Array.from({ length: 40 }, () => fetch(`${limitedGateway.url}/api/v1/export/?_limit=1`, { headers })));
       expect(responses.filter((r) => r.status === 200)).toHaveLength(30);
@@ -216,8 +217,8 @@ describe('Close-compatible REST surface', () => {
       expect(Number(sample.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
       expect(sample.headers.get('ratelimit-reset')).toBe(sample.headers.get('retry-after'));
       expect(await sample.json()).toMatchObject({ error: { rate_reset: expect.any(Number), message: expect.any(String) } });
-      // Another key is not limited.
-      expect((await fetch(`${limitedGateway.url}/api/v1/export/?_limit=1`, { headers: { authorization: `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}` } })).status).toBe(200);
+      // Another key of the organization is not limited (the organization has made 41 of its 90).
+      expect((await fetch(`${limitedGateway.url}/api/v1/export/?_limit=1`, { headers: { authorization: organization.authorization } })).status).toBe(200);
     } finally {
       await limitedGateway.stop();
     }
@@ -256,9 +257,9 @@ describe('Close-compatible REST surface', () => {
   it('lets a Close script that outruns the limit pause on 429 and carry on, as the Python client does', async () => {
     const limitedGateway = await startTestGateway(db.url, { RATE_LIMIT_PER_SECOND: '3', RATE_LIMIT_WINDOW: '2s' }, 'api');
     try {
-      const { key } = await createApiKey(db.knex, { organizationId, userId: 'user_rest_2' });
-      const script = new CloseApiClient(`${limitedGateway.url}/api/v1/`, key);
-      for (let i = 0; i < 10; i++) expect((await script.get('export', { _limit: 1 })).data).toHaveLength(1);
+      const organization = await createTestOrganization(db.knex);
+      const script = new CloseApiClient(`${limitedGateway.url}/api/v1/`, organization.apiKey);
+      for (let i = 0; i < 10; i++) expect((await script.get('export', { _limit: 1 })).data).toEqual([]);
       expect(script.rateLimitedRetries).toBeGreaterThanOrEqual(1);
     } finally {
       await limitedGateway.stop();
