@@ -7,16 +7,22 @@ const CHANNEL_NAME = 'agenda_jobs';
 
 /**
  * Agenda's LISTEN/NOTIFY channel (wakes workers within milliseconds of a new job), on a pool of
- * its own and without a connection leak of @agendajs/postgres-backend 3.0: when the connection
- * drops between checking a client out and its LISTEN, the library reconnects with a new client
- * but never gives the old one back. A flaky network or a PostgreSQL restart at the wrong moment
- * then costs a pool slot each time until the channel waits forever for a client, and ending the
- * pool at shutdown waits forever too. While connecting, the channel holds no working client, so
- * whatever the pool has out when a connect fails is such a leftover and is destroyed here.
+ * its own and without two connection leaks of @agendajs/postgres-backend 3.0, each of which
+ * leaves a client checked out for good (so `pool.end()` at shutdown waits forever):
+ * - when the connection drops between checking a client out and its LISTEN, the library
+ *   reconnects with a new client and never gives the old one back. A flaky network or a
+ *   PostgreSQL restart at the wrong moment then costs a pool slot each time, until the channel
+ *   waits forever for a client. While connecting, the channel holds no working client, so
+ *   whatever the pool has out when a connect fails is such a leftover and is destroyed here;
+ * - a reconnect still under way when Agenda disconnects the channel (a shutdown just after an
+ *   outage) completes afterwards and LISTENs again. It is disconnected as soon as it is done.
+ * Once disconnected, the channel stays so: Agenda is never started twice here.
  */
 class ListenChannel extends PostgresNotificationChannel {
+  private disconnected = false;
+
   constructor(
-    private readonly listenPool: pg.Pool,
+    listenPool: pg.Pool,
     private readonly checkedOut: ReadonlySet<pg.PoolClient>,
   ) {
     // The library resets its attempt counter on every connect, so retries come at the first
@@ -25,12 +31,20 @@ class ListenChannel extends PostgresNotificationChannel {
   }
 
   override async connect(): Promise<void> {
+    if (this.disconnected) return; // a retry timer that fired after the disconnect
     try {
       await super.connect();
     } catch (error) {
       for (const client of [...this.checkedOut]) client.release(true);
+      if (this.disconnected) return;
       throw error;
     }
+    if (this.disconnected) await super.disconnect();
+  }
+
+  override async disconnect(): Promise<void> {
+    this.disconnected = true;
+    await super.disconnect();
   }
 }
 

@@ -13,6 +13,13 @@ export type TcpProxy = {
    */
   dropConnectionsSending(text: string | undefined): void;
   readonly dropped: number;
+  /**
+   * While set, a connection whose client sends bytes containing `text` is held there: what it
+   * sends from then on waits in the proxy (its connect or query hangs). `undefined` lets every
+   * held connection through. `held` counts the connections waiting now.
+   */
+  holdConnectionsSending(text: string | undefined): void;
+  readonly held: number;
   close(): Promise<void>;
 };
 
@@ -26,6 +33,8 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   let port = 0;
   let dropOn: Buffer | undefined;
   let dropped = 0;
+  let holdOn: Buffer | undefined;
+  const heldConnections = new Set<() => void>();
 
   const listen = () =>
     new Promise<void>((resolve, reject) => {
@@ -39,11 +48,23 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
             upstream.destroy();
           });
         }
+        let waiting: Buffer[] | undefined;
         client.on('data', (chunk: Buffer) => {
           if (dropOn && chunk.includes(dropOn)) {
             dropped++;
             client.destroy();
             upstream.destroy();
+          } else if (waiting) {
+            waiting.push(chunk);
+          } else if (holdOn && chunk.includes(holdOn)) {
+            waiting = [chunk];
+            const letThrough = () => {
+              heldConnections.delete(letThrough);
+              for (const held of waiting ?? []) upstream.write(held);
+              waiting = undefined;
+            };
+            heldConnections.add(letThrough);
+            client.once('close', () => heldConnections.delete(letThrough));
           } else upstream.write(chunk);
         });
         client.on('end', () => upstream.end());
@@ -75,6 +96,13 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     },
     get dropped() {
       return dropped;
+    },
+    holdConnectionsSending(text) {
+      holdOn = text === undefined ? undefined : Buffer.from(text);
+      if (!holdOn) for (const letThrough of [...heldConnections]) letThrough();
+    },
+    get held() {
+      return heldConnections.size;
     },
     close: stopListening,
   };

@@ -1,40 +1,53 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import { startJobQueue, type JobQueue } from '../../src/jobs/agenda.js';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, it } from 'vitest';
+import { startJobQueue, type JobDefinition, type JobQueue } from '../../src/jobs/agenda.js';
 import { createLogger } from '../../src/logger.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { eventually } from '../helpers/eventually.js';
 import { startDatabaseProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 
 /**
- * Agenda's LISTEN connection when PostgreSQL goes away between a connect and its LISTEN (a
- * restart, a flaky network). Each such drop used to keep a pool client checked out for good:
- * a few of them and the queue waited forever for a connection, and stopping it hung.
+ * Agenda's LISTEN connection when PostgreSQL goes away at the wrong moment. The library used to
+ * keep a pool client checked out for good when the connection dropped between its connect and
+ * its LISTEN, and when a reconnect finished after the channel was disconnected: a few drops and
+ * the queue waited forever for a connection; after either, stopping it hung.
  */
-describe('the job queue when connections drop before their LISTEN', () => {
+describe('the job queue when PostgreSQL drops its LISTEN connection', () => {
   let db: TestDatabase;
   let proxy: TcpProxy;
-  let queue: JobQueue | undefined;
+  let proxyUrl: string;
 
   beforeAll(async () => {
     db = await createTestDatabase();
   });
+  beforeEach(async () => {
+    ({ proxy, url: proxyUrl } = await startDatabaseProxy(db.url));
+  });
+  afterEach(async () => {
+    await proxy.close();
+  });
   afterAll(async () => {
-    await proxy?.close();
     await db?.drop();
   });
 
-  it('keeps no connection checked out: jobs are woken by notifications again, and it stops', async () => {
-    let proxyUrl: string;
-    ({ proxy, url: proxyUrl } = await startDatabaseProxy(db.url));
-    let pinged: () => void = () => {};
-    const ping = new Promise<void>((resolve) => (pinged = resolve));
-    queue = await startJobQueue({
+  const startQueue = (jobs: JobDefinition[] = []): Promise<JobQueue> =>
+    startJobQueue({
       databaseUrl: proxyUrl,
       logger: createLogger({ logLevel: 'silent', logFormat: 'json' }),
-      jobs: [(agenda) => agenda.define('ping', async () => pinged())],
-      // Polling would find the job only after a minute: only a notification can wake the worker.
+      jobs,
+      // Polling would find a job only after a minute: only a notification can wake the worker.
       processEvery: 60_000,
     });
+  const noConnectionLeft = () =>
+    // The server notices a closed connection a moment later.
+    eventually(async () => ((await db.knex('pg_stat_activity').where('application_name', 'like', 'agenda %').first()) ? undefined : true), {
+      what: 'every Agenda connection to be gone',
+      timeoutMs: 5_000,
+    });
+
+  it('keeps no connection checked out when they drop before their LISTEN: notifications wake jobs again, and it stops', async () => {
+    let pinged: () => void = () => {};
+    const ping = new Promise<void>((resolve) => (pinged = resolve));
+    const queue = await startQueue([(agenda) => agenda.define('ping', async () => pinged())]);
 
     proxy.dropConnectionsSending('LISTEN');
     await proxy.cut();
@@ -51,11 +64,21 @@ describe('the job queue when connections drop before their LISTEN', () => {
     await queue.agenda.now('ping');
     await ping;
     await queue.stop();
+    await noConnectionLeft();
+  });
 
-    // Every connection was closed (the server notices a moment later).
-    await eventually(async () => ((await db.knex('pg_stat_activity').where('application_name', 'like', 'agenda %').first()) ? undefined : true), {
-      what: 'every Agenda connection to be gone',
-      timeoutMs: 5_000,
-    });
+  it('stops while its LISTEN connection is still reconnecting, and leaves no connection behind', async () => {
+    const queue = await startQueue();
+    // The LISTEN connections' application_name ends in "listen": hold their reconnect.
+    proxy.holdConnectionsSending(' listen');
+    await proxy.cut();
+    await proxy.restore();
+    await eventually(async () => (proxy.held > 0 ? true : undefined), { what: 'a LISTEN reconnect to be under way' });
+
+    const stopped = queue.stop();
+    await new Promise((resolve) => setTimeout(resolve, 500)); // the channel is disconnected meanwhile
+    proxy.holdConnectionsSending(undefined); // the reconnect completes after the disconnect
+    await stopped;
+    await noConnectionLeft();
   });
 });
