@@ -39,7 +39,7 @@ const CONTACT_FIELDS = [
 /** Opportunity fields, in file order. Every opportunity row/object also carries its lead. */
 const OPPORTUNITY_FIELDS = [
   'id', 'status_id', 'status_label', 'status_type', 'pipeline_id', 'pipeline_name',
-  'value', 'value_currency', 'value_period', 'expected_value', 'annualized_value', 'annualized_expected_value',
+  'value', 'value_currency', 'value_formatted', 'value_period', 'expected_value', 'annualized_value', 'annualized_expected_value',
   'confidence', 'note', 'date_won', 'date_lost', 'contact_id', 'contact_name', 'user_id', 'user_name', 'custom',
   'organization_id', 'created_by', 'created_by_name', 'updated_by', 'updated_by_name', 'date_created', 'date_updated',
 ] as const;

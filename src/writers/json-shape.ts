@@ -165,7 +165,7 @@ function contactPairs(a: string, fields: readonly ContactField[], shape: ExportS
 
 const ALL_OPPORTUNITY_FIELDS: readonly OpportunityField[] = [
   'id', 'organization_id', 'status_id', 'status_label', 'status_type', 'pipeline_id', 'pipeline_name', 'value', 'value_currency',
-  'value_period', 'expected_value', 'annualized_value', 'annualized_expected_value', 'confidence', 'note', 'date_won',
+  'value_formatted', 'value_period', 'expected_value', 'annualized_value', 'annualized_expected_value', 'confidence', 'note', 'date_won',
   'date_lost', 'contact_id', 'contact_name', 'user_id', 'user_name', 'custom', 'created_by', 'created_by_name',
   'updated_by', 'updated_by_name', 'date_created', 'date_updated',
 ];

@@ -1,6 +1,7 @@
 import { dateSql, dateTimeSql, type DateRendering } from './date-format.js';
 import type { OpportunityField } from './export-fields.js';
 import { joinedUserNameSql, type JoinSet } from './export-query.js';
+import { moneyFormattedSql } from './money-format.js';
 
 /**
  * The SQL of one opportunity field (all but `custom`, whose shape differs between CSV columns
@@ -34,6 +35,8 @@ export function opportunityFieldSql(field: Exclude<OpportunityField, 'custom'>, 
     case 'pipeline_name':
       joins.use(`${a}p`, `LEFT JOIN pipelines ${a}p ON ${a}p.id = ${status()}.pipeline_id`);
       return `${a}p.name`;
+    case 'value_formatted':
+      return moneyFormattedSql(`${a}.value`, `${a}.value_currency`);
     case 'expected_value':
     case 'annualized_value':
     case 'annualized_expected_value':
