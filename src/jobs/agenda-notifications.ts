@@ -55,7 +55,8 @@ export type AgendaNotifications = {
 };
 
 export function createAgendaNotifications(databaseUrl: string, processName: string, logger: Logger): AgendaNotifications {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2, application_name: `agenda ${processName} listen` });
+  // One connection LISTENs for good; the others send the NOTIFYs of new jobs and job states.
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 3, application_name: `agenda ${processName} listen` });
   pool.on('error', (error) => logger.warn({ err: error }, 'idle Agenda LISTEN connection failed'));
   const checkedOut = new Set<pg.PoolClient>();
   pool.on('acquire', (client) => checkedOut.add(client));
