@@ -20,6 +20,7 @@ import { maintenanceJob, scheduleMaintenance } from './jobs/maintenance.job.js';
 import type { Logger } from './logger.js';
 import { createMailer } from './mail/mailer.js';
 import { NotificationHub } from './pubsub/notification-hub.js';
+import { ShutdownStack } from './shutdown-stack.js';
 import { LocalDiskStorage } from './storage/local-disk-storage.js';
 
 /** `all` runs API and worker in one process; `api` and `worker` run them apart. */
@@ -40,13 +41,11 @@ export type Gateway = {
  * transports. Everything that started is stopped again if a later step fails.
  */
 export async function startGateway(config: Config, logger: Logger, role: Role): Promise<Gateway> {
-  const stack: (() => Promise<void>)[] = [];
-  const stopAll = async () => {
-    while (stack.length > 0) await stack.pop()!();
-  };
+  const stack = new ShutdownStack(logger);
+  const stopAll = () => stack.stopAll();
   try {
     const db = await openDatabase(config, logger);
-    stack.push(() => db.close());
+    stack.push('database', () => db.close());
     const { knex } = db;
 
     const demo = await ensureDemoOrganization(knex, {
@@ -61,7 +60,7 @@ export async function startGateway(config: Config, logger: Logger, role: Role): 
     const signer = createDownloadLinkSigner(config.signingSecret ?? (await sharedSecret(knex, 'download_link_secret')), () => publicUrl);
     const storage = new LocalDiskStorage(config.exportsDir);
     const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: path.join(config.dataDir, 'outbox'), logger });
-    stack.push(async () => mailer.close());
+    stack.push('mailer', async () => mailer.close());
 
     // Job handlers enqueue follow-up jobs; the queue they use exists once Agenda has started.
     let enqueue: (exportId: string) => Promise<void> = async () => {
@@ -105,14 +104,14 @@ export async function startGateway(config: Config, logger: Logger, role: Role): 
       processEvery: config.jobPollIntervalMs,
       maxConcurrency: config.workerConcurrency,
     });
-    stack.push(() => queue.stop());
+    stack.push('job queue', () => queue.stop());
     enqueue = exportEnqueuer(queue.agenda, knex);
     if (role !== 'api') await scheduleMaintenance(queue.agenda, config.maintenanceIntervalMs);
 
     let http: RunningHttpServer | undefined;
     if (role !== 'worker') {
       const hub = new NotificationHub(db.url, logger);
-      stack.push(() => hub.close());
+      stack.push('notification hub', () => hub.close());
       const exports = createExportService({
         knex,
         signer,
@@ -139,14 +138,14 @@ export async function startGateway(config: Config, logger: Logger, role: Role): 
           }),
         ],
       });
-      stack.push(() => http!.close());
+      stack.push('HTTP server', () => http!.close());
       if (!config.publicUrl) publicUrl = http.url;
     }
 
     let stopping: Promise<void> | undefined;
     return { url: http?.url, demoApiKey: demo?.apiKey, stop: () => (stopping ??= stopAll()) };
   } catch (error) {
-    await stopAll().catch((stopError) => logger.error({ err: stopError }, 'cleanup after a failed start failed'));
+    await stopAll().catch(() => undefined); // each step that failed to stop is logged
     throw error;
   }
 }
