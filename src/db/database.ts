@@ -49,8 +49,11 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
     knex,
     url,
     async close() {
-      await knex.destroy();
-      await stopServer();
+      try {
+        await knex.destroy();
+      } finally {
+        await stopServer(); // an embedded server must not outlive the process
+      }
     },
   };
 }
