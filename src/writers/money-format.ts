@@ -29,6 +29,8 @@ export function moneyFormattedSql(cents: string, currency: string): string {
     .map(([code, sign]) => `WHEN '${code}' THEN '${sign}'`)
     .join(' ');
   const sign = `CASE ${currency} ${signs} ELSE ${currency} || ' ' END`;
-  const amount = `CASE WHEN ${cents} % 100 = 0 THEN to_char(abs(${cents}) / 100, 'FM999,999,999,999,999,990') ELSE to_char(abs(${cents}) / 100.0, 'FM999,999,999,999,999,990.00') END`;
+  const whole = `to_char(abs(${cents}) / 100, 'FM999,999,999,999,999,990')`;
+  const withCents = `to_char(abs(${cents}) / 100.0, 'FM999,999,999,999,999,990.00')`;
+  const amount = `CASE WHEN ${cents} % 100 = 0 THEN ${whole} ELSE ${withCents} END`;
   return `CASE WHEN ${cents} IS NULL THEN NULL ELSE CASE WHEN ${cents} < 0 THEN '-' ELSE '' END || ${sign} || ${amount} END`;
 }
