@@ -12,30 +12,40 @@ const CHANNEL_NAME = 'agenda_jobs';
  * - when the connection drops between checking a client out and its LISTEN, the library
  *   reconnects with a new client and never gives the old one back. A flaky network or a
  *   PostgreSQL restart at the wrong moment then costs a pool slot each time, until the channel
- *   waits forever for a client. While connecting, the channel holds no working client, so
- *   whatever the pool has out when a connect fails is such a leftover and is destroyed here;
+ *   waits forever for a client. The client a failed connect took is destroyed here (the pool's
+ *   other clients, busy sending NOTIFYs, are left alone);
  * - a reconnect still under way when Agenda disconnects the channel (a shutdown just after an
  *   outage) completes afterwards and LISTENs again. It is disconnected as soon as it is done.
  * Once disconnected, the channel stays so: Agenda is never started twice here.
  */
 class ListenChannel extends PostgresNotificationChannel {
-  private disconnected = false;
+  /** The client the current connect attempt checked out for its LISTEN, once it has one. */
+  private readonly attempt: { client?: pg.PoolClient };
+  private disconnected: boolean;
 
-  constructor(
-    listenPool: pg.Pool,
-    private readonly checkedOut: ReadonlySet<pg.PoolClient>,
-  ) {
+  constructor(pool: pg.Pool) {
+    // The library checks its LISTEN client out with `connect()` and sends NOTIFYs with `query()`.
+    const attempt: { client?: pg.PoolClient } = {};
+    const tracked = {
+      connect: async () => (attempt.client = await pool.connect()),
+      query: (text: string) => pool.query(text),
+    };
     // The library resets its attempt counter on every connect, so retries come at the first
     // delay for as long as PostgreSQL is away; half a second keeps that from flooding the log.
-    super({ pool: listenPool, channelName: CHANNEL_NAME, reconnect: { enabled: true, initialDelayMs: 500 } });
+    super({ pool: tracked as unknown as pg.Pool, channelName: CHANNEL_NAME, reconnect: { enabled: true, initialDelayMs: 500 } });
+    this.attempt = attempt;
+    this.disconnected = false;
   }
 
   override async connect(): Promise<void> {
     if (this.disconnected) return; // a retry timer that fired after the disconnect
+    this.attempt.client = undefined;
     try {
       await super.connect();
     } catch (error) {
-      for (const client of [...this.checkedOut]) client.release(true);
+      const leftBehind = this.attempt.client as pg.PoolClient | undefined; // set by super.connect()
+      leftBehind?.release(true);
+      this.attempt.client = undefined;
       if (this.disconnected) return;
       throw error;
     }
@@ -58,12 +68,8 @@ export function createAgendaNotifications(databaseUrl: string, processName: stri
   // One connection LISTENs for good; the others send the NOTIFYs of new jobs and job states.
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 3, application_name: `agenda ${processName} listen` });
   pool.on('error', (error) => logger.warn({ err: error }, 'idle Agenda LISTEN connection failed'));
-  const checkedOut = new Set<pg.PoolClient>();
-  pool.on('acquire', (client) => checkedOut.add(client));
-  pool.on('release', (_error, client) => checkedOut.delete(client));
-  pool.on('remove', (client) => checkedOut.delete(client as pg.PoolClient));
 
-  const channel = new ListenChannel(pool, checkedOut);
+  const channel = new ListenChannel(pool);
   // The channel reconnects by itself after PostgreSQL goes away, but it also emits 'error',
   // which nothing else listens to: unheard, that event would crash the process.
   channel.on('error', (error: Error) => logger.warn({ err: error }, 'Agenda notification connection failed; it reconnects'));

@@ -11,6 +11,10 @@ import { startDatabaseProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
  * its LISTEN, and when a reconnect finished after the channel was disconnected: a few drops and
  * the queue waited forever for a connection; after either, stopping it hung.
  */
+/** `promise`, or a failure naming what did not happen within `ms`. */
+const within = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> =>
+  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms).unref())]);
+
 describe('the job queue when PostgreSQL drops its LISTEN connection', () => {
   let db: TestDatabase;
   let proxy: TcpProxy;
@@ -62,7 +66,7 @@ describe('the job queue when PostgreSQL drops its LISTEN connection', () => {
     );
 
     await queue.agenda.now('ping');
-    await ping;
+    await within(ping, 10_000, 'the job to be woken by its NOTIFY');
     await queue.stop();
     await noConnectionLeft();
   });
@@ -81,4 +85,31 @@ describe('the job queue when PostgreSQL drops its LISTEN connection', () => {
     await stopped;
     await noConnectionLeft();
   });
+
+  it('keeps a NOTIFY in flight when a LISTEN reconnect fails beside it: the job it announces is woken', async () => {
+    let pinged: () => void = () => {};
+    const ping = new Promise<void>((resolve) => (pinged = resolve));
+    const queue = await startQueue([(agenda) => agenda.define('ping', async () => pinged())]);
+    try {
+      // The NOTIFY announcing the job waits in the proxy…
+      proxy.holdConnectionsSending('NOTIFY');
+      const created = queue.agenda.now('ping'); // resolves once the NOTIFY is sent
+      await eventually(async () => (proxy.held > 0 ? true : undefined), { what: 'the NOTIFY to be held' });
+      // …while the LISTEN connection goes away and its reconnect fails.
+      proxy.dropConnectionsSending('LISTEN');
+      await db.knex.raw(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'agenda % listen' AND query LIKE 'LISTEN %'`);
+      await eventually(async () => (proxy.dropped > 0 ? true : undefined), { what: 'a LISTEN reconnect to fail' });
+      proxy.dropConnectionsSending(undefined);
+      await eventually(
+        async () => (await db.knex('pg_stat_activity').where('application_name', 'like', 'agenda % listen').where('query', 'like', 'LISTEN %').first()) ?? undefined,
+        { what: 'the LISTEN connection to be back' },
+      );
+      proxy.holdConnectionsSending(undefined);
+      await created;
+      await within(ping, 10_000, 'the job to be woken by its NOTIFY (polling would find it only after a minute)');
+    } finally {
+      await queue.stop();
+    }
+  });
 });
+
