@@ -42,7 +42,6 @@ export type Gateway = {
  */
 export async function startGateway(config: Config, logger: Logger, role: Role): Promise<Gateway> {
   const stack = new ShutdownStack(logger);
-  const stopAll = () => stack.stopAll();
   try {
     const db = await openDatabase(config, logger);
     stack.push('database', () => db.close());
@@ -143,9 +142,9 @@ export async function startGateway(config: Config, logger: Logger, role: Role): 
     }
 
     let stopping: Promise<void> | undefined;
-    return { url: http?.url, demoApiKey: demo?.apiKey, stop: () => (stopping ??= stopAll()) };
+    return { url: http?.url, demoApiKey: demo?.apiKey, stop: () => (stopping ??= stack.stopAll()) };
   } catch (error) {
-    await stopAll().catch(() => undefined); // each step that failed to stop is logged
+    await stack.stopAll().catch(() => undefined); // each step that failed to stop is logged
     throw error;
   }
 }

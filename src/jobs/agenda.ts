@@ -59,13 +59,14 @@ export async function startJobQueue(options: {
     agenda,
     stop: (drainMs = 10_000) =>
       (stopping ??= (async () => {
-        // Running handlers stop and hand their work back first; the drain then waits for them.
-        // Jobs still running after the drain keep their lock and are picked up again by another
-        // worker once it expires (A5); job handlers are idempotent for that reason.
+        // Running handlers stop and hand their work back first; the drain then waits for them,
+        // and stops Agenda (its LISTEN channel included: `agenda.stop()` after it does nothing).
+        // Jobs still running after the drain, and jobs this worker had locked but not started,
+        // keep their lock and are picked up by another worker once it expires (A5); job handlers
+        // are idempotent for that reason.
         shutdown.abort(new Error('the worker is shutting down'));
         const result = await agenda.drain({ timeout: drainMs, closeConnection: false });
         if (result.running > 0) options.logger.warn({ running: result.running }, 'jobs still running at shutdown; they will be retried');
-        await agenda.stop(false);
         await notifications.close();
         await pool.end();
       })()),

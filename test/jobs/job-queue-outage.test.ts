@@ -47,6 +47,11 @@ describe('the job queue when PostgreSQL drops its LISTEN connection', () => {
       what: 'every Agenda connection to be gone',
       timeoutMs: 5_000,
     });
+  const listenIsBack = () =>
+    eventually(
+      async () => (await db.knex('pg_stat_activity').where('application_name', 'like', 'agenda % listen').where('query', 'like', 'LISTEN %').first()) ?? undefined,
+      { what: 'the LISTEN connection to be back' },
+    );
 
   it('keeps no connection checked out when they drop before their LISTEN: notifications wake jobs again, and it stops', async () => {
     let pinged: () => void = () => {};
@@ -60,10 +65,7 @@ describe('the job queue when PostgreSQL drops its LISTEN connection', () => {
     await eventually(async () => (proxy.dropped >= 8 ? true : undefined), { what: 'eight LISTENs dropped (a queue that leaks connections stalls at its pool size)' });
     proxy.dropConnectionsSending(undefined);
     // A job created before the LISTEN is back would only be found by polling.
-    await eventually(
-      async () => (await db.knex('pg_stat_activity').where('application_name', 'like', 'agenda % listen').where('query', 'like', 'LISTEN %').first()) ?? undefined,
-      { what: 'the LISTEN connection to be back' },
-    );
+    await listenIsBack();
 
     await queue.agenda.now('ping');
     await within(ping, 10_000, 'the job to be woken by its NOTIFY');
@@ -100,10 +102,7 @@ describe('the job queue when PostgreSQL drops its LISTEN connection', () => {
       await db.knex.raw(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'agenda % listen' AND query LIKE 'LISTEN %'`);
       await eventually(async () => (proxy.dropped > 0 ? true : undefined), { what: 'a LISTEN reconnect to fail' });
       proxy.dropConnectionsSending(undefined);
-      await eventually(
-        async () => (await db.knex('pg_stat_activity').where('application_name', 'like', 'agenda % listen').where('query', 'like', 'LISTEN %').first()) ?? undefined,
-        { what: 'the LISTEN connection to be back' },
-      );
+      await listenIsBack();
       proxy.holdConnectionsSending(undefined);
       await created;
       await within(ping, 10_000, 'the job to be woken by its NOTIFY (polling would find it only after a minute)');
